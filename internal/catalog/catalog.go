@@ -1,0 +1,161 @@
+// Package catalog owns workshops, categories, products, variants and photo records, and
+// the queries the storefront browses and searches them with. It does not import Gin.
+package catalog
+
+import (
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/libres/storefront/internal/money"
+)
+
+// Facility kinds and product statuses, as in the database enums.
+const (
+	FacilityPrison      = "prison"
+	FacilityPostRelease = "post_release"
+
+	StatusDraft    = "draft"
+	StatusActive   = "active"
+	StatusArchived = "archived"
+
+	TaxStandard = "standard"
+	TaxExempt   = "exempt"
+)
+
+// Workshop is a production workshop inside a facility. Credit goes to the workshop;
+// individuals appear only as far as the consent record allows.
+type Workshop struct {
+	ID           int64  `db:"id"`
+	Slug         string `db:"slug"`
+	Name         string `db:"name"`
+	Facility     string `db:"facility"`
+	FacilityKind string `db:"facility_kind"`
+	City         string `db:"city"`
+	Department   string `db:"department"`
+	CraftES      string `db:"craft_es"`
+	CraftEN      string `db:"craft_en"`
+	StoryES      string `db:"story_es"`
+	StoryEN      string `db:"story_en"`
+	Active       bool   `db:"active"`
+	Consent
+	ProductCount int `db:"product_count"`
+}
+
+// Consent records what a workshop's members agreed may be shown publicly.
+type Consent struct {
+	WorkshopPhotos bool       `db:"consent_workshop_photos"`
+	FirstNames     bool       `db:"consent_first_names"`
+	PeoplePhotos   bool       `db:"consent_people_photos"`
+	RecordedOn     *time.Time `db:"consent_recorded_on"`
+	RecordedBy     string     `db:"consent_recorded_by"`
+	Note           string     `db:"consent_note"`
+}
+
+// Craft returns the craft in lang.
+func (w Workshop) Craft(lang string) string { return pick(lang, w.CraftES, w.CraftEN) }
+
+// Story returns the story in lang.
+func (w Workshop) Story(lang string) string { return pick(lang, w.StoryES, w.StoryEN) }
+
+// Category groups products (shoes, clothing, bags and accessories, home and crafts).
+type Category struct {
+	ID       int64  `db:"id"`
+	Key      string `db:"key"`
+	SlugES   string `db:"slug_es"`
+	SlugEN   string `db:"slug_en"`
+	NameES   string `db:"name_es"`
+	NameEN   string `db:"name_en"`
+	DescES   string `db:"description_es"`
+	DescEN   string `db:"description_en"`
+	Position int    `db:"position"`
+}
+
+// Slug returns the category's URL slug in lang.
+func (c Category) Slug(lang string) string { return pick(lang, c.SlugES, c.SlugEN) }
+
+// Name returns the category's name in lang.
+func (c Category) Name(lang string) string { return pick(lang, c.NameES, c.NameEN) }
+
+// Description returns the category's description in lang.
+func (c Category) Description(lang string) string { return pick(lang, c.DescES, c.DescEN) }
+
+// Product is an item for sale. Prices include IVA.
+type Product struct {
+	ID          int64      `db:"id"`
+	Slug        string     `db:"slug"`
+	WorkshopID  int64      `db:"workshop_id"`
+	CategoryID  int64      `db:"category_id"`
+	TitleES     string     `db:"title_es"`
+	TitleEN     string     `db:"title_en"`
+	DescES      string     `db:"description_es"`
+	DescEN      string     `db:"description_en"`
+	Status      string     `db:"status"`
+	PriceMinor  int64      `db:"price_minor"`
+	Currency    string     `db:"currency"`
+	TaxClass    string     `db:"tax_class"`
+	Featured    bool       `db:"featured"`
+	PublishedAt *time.Time `db:"published_at"`
+	UpdatedAt   time.Time  `db:"updated_at"`
+
+	Variants []Variant `db:"-"`
+	Photos   []Photo   `db:"-"`
+}
+
+// Title returns the title in lang.
+func (p Product) Title(lang string) string { return pick(lang, p.TitleES, p.TitleEN) }
+
+// Description returns the description in lang.
+func (p Product) Description(lang string) string { return pick(lang, p.DescES, p.DescEN) }
+
+// Price returns the base price.
+func (p Product) Price() money.Amount { return money.Amount{Minor: p.PriceMinor, Currency: p.Currency} }
+
+// InStock reports whether any variant has stock.
+func (p Product) InStock() bool {
+	for _, v := range p.Variants {
+		if v.Stock > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Variant is a sellable SKU of a product: a size and/or colour with its own stock.
+type Variant struct {
+	ID            int64  `db:"id"`
+	ProductID     int64  `db:"product_id"`
+	SKU           string `db:"sku"`
+	Size          string `db:"size"`
+	ColorES       string `db:"color_es"`
+	ColorEN       string `db:"color_en"`
+	PriceOverride *int64 `db:"price_override_minor"`
+	Stock         int    `db:"stock_on_hand"`
+	Position      int    `db:"position"`
+}
+
+// Color returns the colour in lang.
+func (v Variant) Color(lang string) string { return pick(lang, v.ColorES, v.ColorEN) }
+
+// Photo is a stored product photo: Key is the object-key prefix of its renditions.
+type Photo struct {
+	ID         int64         `db:"id"`
+	ProductID  int64         `db:"product_id"`
+	Key        string        `db:"object_key"`
+	Width      int           `db:"width"`
+	Height     int           `db:"height"`
+	Renditions pq.Int64Array `db:"renditions"`
+	AltES      string        `db:"alt_es"`
+	AltEN      string        `db:"alt_en"`
+	Position   int           `db:"position"`
+}
+
+// Alt returns the alt text in lang.
+func (p Photo) Alt(lang string) string { return pick(lang, p.AltES, p.AltEN) }
+
+func pick(lang, es, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return es
+}

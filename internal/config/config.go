@@ -1,0 +1,197 @@
+// Package config reads the store's configuration from environment variables, validates
+// it, and prints it with secrets masked.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is the effective configuration. Field tags name the environment variable.
+type Config struct {
+	Port          int
+	DatabaseURL   string
+	BaseURL       string
+	MediaDir      string
+	MediaBaseURL  string
+	S3Endpoint    string
+	S3AccessKey   string
+	S3SecretKey   string
+	S3Bucket      string
+	S3Region      string
+	S3Secure      bool
+	LogLevel      slog.Level
+	LogFormat     string // text or json
+	ShutdownGrace int    // seconds
+}
+
+// Error names the variable whose value is invalid.
+type Error struct {
+	Var, Value, Reason string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("invalid %s=%q: %s", e.Var, e.Value, e.Reason)
+}
+
+// Vars lists every variable the store reads, with its default and meaning (README table).
+var Vars = []struct{ Name, Default, Meaning string }{
+	{"PORT", "8080", "HTTP port (the server listens on all interfaces)"},
+	{"DATABASE_URL", "(required; `make run` sets it)", "PostgreSQL URL"},
+	{"LIBRES_BASE_URL", "http://localhost:$PORT", "public origin used in canonical URLs, sitemap, OpenGraph"},
+	{"LIBRES_MEDIA_DIR", ".data/media", "photo directory when S3 is not configured"},
+	{"LIBRES_MEDIA_BASE_URL", "/media, or http(s)://ENDPOINT/BUCKET with S3", "public base URL of photos (S3 endpoint, CDN or the app)"},
+	{"LIBRES_S3_ENDPOINT", "(empty: photos on local disk)", "host:port of the S3-compatible server"},
+	{"LIBRES_S3_ACCESS_KEY", "", "S3 access key"},
+	{"LIBRES_S3_SECRET_KEY", "", "S3 secret key"},
+	{"LIBRES_S3_BUCKET", "libres-photos", "bucket for photos (created if missing)"},
+	{"LIBRES_S3_REGION", "us-east-1", "S3 region"},
+	{"LIBRES_S3_SECURE", "false", "use TLS to the S3 endpoint"},
+	{"LIBRES_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"LIBRES_LOG_FORMAT", "text", "text or json"},
+	{"LIBRES_SHUTDOWN_GRACE", "15", "seconds in-flight requests get on shutdown"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{}
+	var errs []error
+	str := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	integer := func(name string, def, min, max int) int {
+		v := str(name, "")
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < min || n > max {
+			errs = append(errs, &Error{name, v, fmt.Sprintf("want a whole number from %d to %d", min, max)})
+			return def
+		}
+		return n
+	}
+	boolean := func(name string) bool {
+		v := str(name, "false")
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, &Error{name, v, "want true or false"})
+		}
+		return b
+	}
+
+	c.Port = integer("PORT", 8080, 1, 65535)
+	c.DatabaseURL = str("DATABASE_URL", "")
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, &Error{"DATABASE_URL", maskURL(c.DatabaseURL), "want postgres://user@host:port/dbname"})
+		}
+	}
+	c.BaseURL = strings.TrimRight(str("LIBRES_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, &Error{"LIBRES_BASE_URL", c.BaseURL, "want an absolute http(s) URL such as https://libres.example.co"})
+	}
+	c.MediaDir = str("LIBRES_MEDIA_DIR", ".data/media")
+	c.S3Endpoint = str("LIBRES_S3_ENDPOINT", "")
+	c.S3AccessKey = str("LIBRES_S3_ACCESS_KEY", "")
+	c.S3SecretKey = str("LIBRES_S3_SECRET_KEY", "")
+	c.S3Bucket = str("LIBRES_S3_BUCKET", "libres-photos")
+	c.S3Region = str("LIBRES_S3_REGION", "us-east-1")
+	c.S3Secure = boolean("LIBRES_S3_SECURE")
+	if c.S3Endpoint != "" {
+		if strings.Contains(c.S3Endpoint, "/") {
+			errs = append(errs, &Error{"LIBRES_S3_ENDPOINT", c.S3Endpoint, "want host:port without a scheme or path"})
+		}
+		if c.S3AccessKey == "" || c.S3SecretKey == "" {
+			errs = append(errs, &Error{"LIBRES_S3_ACCESS_KEY", "", "S3 needs both LIBRES_S3_ACCESS_KEY and LIBRES_S3_SECRET_KEY"})
+		}
+	}
+	defMedia := "/media"
+	if c.S3Endpoint != "" {
+		scheme := "http"
+		if c.S3Secure {
+			scheme = "https"
+		}
+		defMedia = scheme + "://" + c.S3Endpoint + "/" + c.S3Bucket
+	}
+	c.MediaBaseURL = strings.TrimRight(str("LIBRES_MEDIA_BASE_URL", defMedia), "/")
+	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Host == "" && !strings.HasPrefix(c.MediaBaseURL, "/")) {
+		errs = append(errs, &Error{"LIBRES_MEDIA_BASE_URL", c.MediaBaseURL, "want an absolute URL or a path starting with /"})
+	}
+	lvl := str("LIBRES_LOG_LEVEL", "info")
+	if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+		errs = append(errs, &Error{"LIBRES_LOG_LEVEL", lvl, "want debug, info, warn or error"})
+	}
+	c.LogFormat = str("LIBRES_LOG_FORMAT", "text")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, &Error{"LIBRES_LOG_FORMAT", c.LogFormat, "want text or json"})
+	}
+	c.ShutdownGrace = integer("LIBRES_SHUTDOWN_GRACE", 15, 0, 600)
+	return c, errors.Join(errs...)
+}
+
+// RequireDatabase reports an error naming DATABASE_URL when it is empty.
+func (c Config) RequireDatabase() error {
+	if c.DatabaseURL == "" {
+		return &Error{"DATABASE_URL", "", "required: a PostgreSQL URL (make run starts a private cluster and sets it)"}
+	}
+	return nil
+}
+
+// UseS3 says whether photos go to S3 rather than the local directory.
+func (c Config) UseS3() bool { return c.S3Endpoint != "" }
+
+// Print writes the effective configuration, one variable a line, secrets masked.
+func (c Config) Print(w io.Writer) {
+	mask := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "****"
+	}
+	lines := [][2]string{
+		{"PORT", strconv.Itoa(c.Port)},
+		{"DATABASE_URL", maskURL(c.DatabaseURL)},
+		{"LIBRES_BASE_URL", c.BaseURL},
+		{"LIBRES_MEDIA_DIR", c.MediaDir},
+		{"LIBRES_MEDIA_BASE_URL", c.MediaBaseURL},
+		{"LIBRES_S3_ENDPOINT", c.S3Endpoint},
+		{"LIBRES_S3_ACCESS_KEY", mask(c.S3AccessKey)},
+		{"LIBRES_S3_SECRET_KEY", mask(c.S3SecretKey)},
+		{"LIBRES_S3_BUCKET", c.S3Bucket},
+		{"LIBRES_S3_REGION", c.S3Region},
+		{"LIBRES_S3_SECURE", strconv.FormatBool(c.S3Secure)},
+		{"LIBRES_LOG_LEVEL", c.LogLevel.String()},
+		{"LIBRES_LOG_FORMAT", c.LogFormat},
+		{"LIBRES_SHUTDOWN_GRACE", strconv.Itoa(c.ShutdownGrace)},
+	}
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %-22s %s\n", l[0], l[1])
+	}
+}
+
+// maskURL hides the password of a URL (postgres://user:****@host/db).
+func maskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "****")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "****")
+		u.RawQuery = q.Encode()
+	}
+	return strings.Replace(u.String(), "%2A%2A%2A%2A", "****", 1)
+}

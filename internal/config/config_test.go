@@ -1,0 +1,83 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Port != 8080 || c.BaseURL != "http://localhost:8080" || c.MediaBaseURL != "/media" || c.UseS3() {
+		t.Errorf("defaults: %+v", c)
+	}
+	if err := c.RequireDatabase(); err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("RequireDatabase = %v, want an error naming DATABASE_URL", err)
+	}
+}
+
+func TestLoadS3DerivesMediaURL(t *testing.T) {
+	c, err := Load(env(map[string]string{"LIBRES_S3_ENDPOINT": "127.0.0.1:9000", "LIBRES_S3_ACCESS_KEY": "a", "LIBRES_S3_SECRET_KEY": "b"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MediaBaseURL != "http://127.0.0.1:9000/libres-photos" {
+		t.Errorf("MediaBaseURL = %q", c.MediaBaseURL)
+	}
+}
+
+func TestLoadInvalidNamesVariable(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"port not a number", map[string]string{"PORT": "eighty"}, "PORT"},
+		{"port out of range", map[string]string{"PORT": "70000"}, "PORT"},
+		{"bad database url", map[string]string{"DATABASE_URL": "mysql://x"}, "DATABASE_URL"},
+		{"bad base url", map[string]string{"LIBRES_BASE_URL": "localhost"}, "LIBRES_BASE_URL"},
+		{"bad bool", map[string]string{"LIBRES_S3_SECURE": "yes please"}, "LIBRES_S3_SECURE"},
+		{"s3 without keys", map[string]string{"LIBRES_S3_ENDPOINT": "127.0.0.1:9000"}, "LIBRES_S3_ACCESS_KEY"},
+		{"bad log level", map[string]string{"LIBRES_LOG_LEVEL": "loud"}, "LIBRES_LOG_LEVEL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Var != tt.want {
+				t.Fatalf("Load error = %v, want one naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrintMasksSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"DATABASE_URL":         "postgres://shop:hunter2@db:5432/libres",
+		"LIBRES_S3_ENDPOINT":   "s3.local:9000",
+		"LIBRES_S3_ACCESS_KEY": "AKIAEXAMPLE",
+		"LIBRES_S3_SECRET_KEY": "supersecret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	c.Print(&b)
+	out := b.String()
+	for _, secret := range []string{"hunter2", "AKIAEXAMPLE", "supersecret"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("printed config shows secret %q:\n%s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "postgres://shop:****@db:5432/libres") {
+		t.Errorf("database URL not shown masked:\n%s", out)
+	}
+}
