@@ -1,0 +1,191 @@
+package media
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+)
+
+// DiskStore keeps objects as files under a directory, for development and
+// small deployments without an S3 server. The app serves them with Handler.
+type DiskStore struct {
+	dir     string
+	baseURL string
+}
+
+var _ Store = (*DiskStore)(nil)
+
+// NewDisk creates dir if needed. An empty publicBaseURL means "/media",
+// where the app mounts Handler.
+func NewDisk(dir, publicBaseURL string) (*DiskStore, error) {
+	if dir == "" {
+		return nil, errors.New("disk store: directory is required")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("disk store: create %s: %w", dir, err)
+	}
+	if publicBaseURL == "" {
+		publicBaseURL = "/media"
+	}
+	return &DiskStore{dir: dir, baseURL: publicBaseURL}, nil
+}
+
+// root opens the store directory as an os.Root, which refuses any name
+// that would resolve outside it (including through symlinks). Opening it
+// per call keeps DiskStore free of a long-lived descriptor to close.
+func (d *DiskStore) root() (*os.Root, error) {
+	r, err := os.OpenRoot(d.dir)
+	if err != nil {
+		return nil, fmt.Errorf("disk store: open %s: %w", d.dir, err)
+	}
+	return r, nil
+}
+
+// Put writes body to a temporary file next to the target and renames it
+// into place, so readers never see a half-written photo. contentType is
+// not recorded: Handler derives it from the key's extension.
+func (d *DiskStore) Put(ctx context.Context, key string, body []byte, contentType string) error {
+	if err := validateKey(key); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("disk store: put %s: %w", key, err)
+	}
+	r, err := d.root()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if dir := path.Dir(key); dir != "." {
+		if err := r.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("disk store: put %s: mkdir: %w", key, err)
+		}
+	}
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:]) // never fails, per crypto/rand docs
+	// The leading dot makes the temp name an invalid key, so Handler
+	// cannot serve a partial file.
+	tmp := path.Join(path.Dir(key), ".tmp-"+hex.EncodeToString(rnd[:]))
+	f, err := r.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("disk store: put %s: create temp: %w", key, err)
+	}
+	_, werr := f.Write(body)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = r.Rename(tmp, key)
+	}
+	if werr != nil {
+		_ = r.Remove(tmp)
+		return fmt.Errorf("disk store: put %s: %w", key, werr)
+	}
+	return nil
+}
+
+// Exists reports whether key is stored as a regular file.
+func (d *DiskStore) Exists(ctx context.Context, key string) (bool, error) {
+	if err := validateKey(key); err != nil {
+		return false, err
+	}
+	r, err := d.root()
+	if err != nil {
+		return false, err
+	}
+	defer r.Close()
+	fi, err := r.Stat(key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("disk store: stat %s: %w", key, err)
+	}
+	return fi.Mode().IsRegular(), nil
+}
+
+// Delete removes key; deleting a missing key is not an error.
+func (d *DiskStore) Delete(ctx context.Context, key string) error {
+	if err := validateKey(key); err != nil {
+		return err
+	}
+	r, err := d.root()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if err := r.Remove(key); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("disk store: delete %s: %w", key, err)
+	}
+	return nil
+}
+
+// URL returns the public URL of key.
+func (d *DiskStore) URL(key string) string { return joinURL(d.baseURL, key) }
+
+// contentTypes is deliberately small and fixed (not the system MIME
+// table): only image types are ever served as anything but bytes.
+var contentTypes = map[string]string{
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".png":  "image/png",
+	".webp": "image/webp",
+}
+
+// Handler serves stored files. The request path, after any mount prefix
+// has been stripped (e.g. http.StripPrefix("/media", h)), is the key;
+// paths that are not valid keys (traversal, hidden files, directories)
+// get 404 without touching the filesystem.
+func (d *DiskStore) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != http.MethodGet && req.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		key := strings.TrimPrefix(req.URL.Path, "/")
+		if validateKey(key) != nil {
+			http.NotFound(w, req)
+			return
+		}
+		r, err := d.root()
+		if err != nil {
+			http.Error(w, "media unavailable", http.StatusInternalServerError)
+			return
+		}
+		defer r.Close()
+		f, err := r.Open(key)
+		if err != nil {
+			http.NotFound(w, req)
+			return
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			http.NotFound(w, req)
+			return
+		}
+		ct, ok := contentTypes[strings.ToLower(path.Ext(key))]
+		if !ok {
+			ct = "application/octet-stream"
+		}
+		h := w.Header()
+		h.Set("Content-Type", ct)
+		h.Set("Cache-Control", CacheControl)
+		h.Set("X-Content-Type-Options", "nosniff")
+		// Photos never need to run anything; this neuters a file that is
+		// somehow opened as a document.
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		http.ServeContent(w, req, "", fi.ModTime(), f)
+	})
+}
