@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# deploy/run.sh — what `make run` runs: the store on this machine with demo data.
+#
+#   1. DATABASE_URL unset: start (or reuse) the private cluster in $LIBRES_PG_DIR
+#      (default .data/pg) and use its "libres" database. Data survives between runs.
+#   2. go build -o bin/libres ./cmd/libres
+#   3. bin/libres migrate up; bin/libres seed demo --if-empty
+#   4. bin/libres serve in the foreground (PORT, default 8080).
+# Ctrl-C (SIGINT) or SIGTERM stops the server gracefully, then stops the cluster if
+# this script started it (a cluster that was already running is left running).
+# Photos go to LIBRES_MEDIA_DIR (default .data/media) unless S3 is configured.
+set -euo pipefail
+
+# shellcheck source=deploy/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOT=$(repo_root)
+cd "$ROOT"
+
+PG_DIR=${LIBRES_PG_DIR:-$ROOT/.data/pg}
+PG_OURS=0 # 1 when this script started the cluster and so must stop it
+SERVER_PID=""
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+	local status=$?
+	trap '' INT TERM
+	if [[ -n "$SERVER_PID" ]]; then
+		stop_pid "$SERVER_PID" libres
+		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+	if ((PG_OURS)); then
+		deploy/pg.sh stop "$PG_DIR" || log "could not stop PostgreSQL in $PG_DIR"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ -z "${DATABASE_URL:-}" ]]; then
+	if ! deploy/pg.sh status "$PG_DIR"; then
+		PG_OURS=1
+	fi
+	DATABASE_URL=$(deploy/pg.sh start "$PG_DIR")
+	export DATABASE_URL
+else
+	log "using DATABASE_URL from the environment"
+fi
+export LIBRES_MEDIA_DIR=${LIBRES_MEDIA_DIR:-$ROOT/.data/media}
+export PORT=${PORT:-8080}
+mkdir -p "$LIBRES_MEDIA_DIR"
+
+log "building bin/libres"
+go build -o bin/libres ./cmd/libres
+bin/libres migrate up
+bin/libres seed demo --if-empty
+
+# The server runs as a background job so that this script can react to SIGTERM at
+# once (bash defers traps while a foreground child runs). A background job starts
+# with SIGINT ignored, so Ctrl-C reaches the server through the trap: the trap exits,
+# and cleanup sends SIGTERM and waits for the graceful shutdown to finish.
+log "serving on http://localhost:$PORT (Ctrl-C to stop)"
+bin/libres serve &
+SERVER_PID=$!
+status=0
+wait "$SERVER_PID" || status=$?
+SERVER_PID=""
+exit "$status"
