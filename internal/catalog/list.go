@@ -17,33 +17,36 @@ const (
 	SortPriceAsc  = "price_asc"
 	SortPriceDesc = "price_desc"
 	SortRelevance = "relevance"
+	sortFeatured  = "featured" // home page only, not offered to shoppers
 )
 
 var sortSQL = map[string]string{
 	SortNewest:    "p.published_at DESC NULLS LAST, p.id DESC",
 	SortPriceAsc:  "p.price_minor ASC, p.id DESC",
 	SortPriceDesc: "p.price_minor DESC, p.id DESC",
+	sortFeatured:  "COALESCE(v.in_stock, false) DESC, p.published_at DESC NULLS LAST, p.id DESC",
 	SortRelevance: "rank DESC, p.published_at DESC NULLS LAST, p.id DESC",
 }
 
 // ValidSort reports whether s is a known sort order.
-func ValidSort(s string) bool { _, ok := sortSQL[s]; return ok }
+func ValidSort(s string) bool { _, ok := sortSQL[s]; return ok && s != sortFeatured }
 
 // MaxQueryRunes bounds search text; longer input is cut, not rejected.
 const MaxQueryRunes = 100
 
 // Filter selects products on sale. Zero values mean "no constraint".
 type Filter struct {
-	CategoryID int64
-	WorkshopID int64
-	Sizes      []string // available (stock > 0) in at least one of these sizes
-	InStock    bool
-	MinMinor   int64 // inclusive, 0 = none
-	MaxMinor   int64 // inclusive, 0 = none
-	Query      string
-	Sort       string
-	Page       int // 1-based
-	PerPage    int
+	CategoryID   int64
+	WorkshopID   int64
+	Sizes        []string // available (stock > 0) in at least one of these sizes
+	InStock      bool
+	FeaturedOnly bool
+	MinMinor     int64 // inclusive, 0 = none
+	MaxMinor     int64 // inclusive, 0 = none
+	Query        string
+	Sort         string
+	Page         int // 1-based
+	PerPage      int
 }
 
 // Card is a product as shown in a grid.
@@ -118,7 +121,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 	if f.Page <= 0 {
 		f.Page = 1
 	}
-	if !ValidSort(f.Sort) {
+	if _, ok := sortSQL[f.Sort]; !ok {
 		f.Sort = SortNewest
 	}
 	terms := SearchTerms(f.Query)
@@ -151,6 +154,9 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 	}
 	if f.InStock {
 		where = append(where, "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock_on_hand > 0)")
+	}
+	if f.FeaturedOnly {
+		where = append(where, "p.featured")
 	}
 	if f.MinMinor > 0 {
 		where = append(where, "p.price_minor >= "+arg(f.MinMinor))
@@ -194,4 +200,10 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		res.Total = r.Total
 	}
 	return res, nil
+}
+
+// Featured returns up to n featured products on sale, those in stock first.
+func (s *Store) Featured(ctx context.Context, n int) ([]Card, error) {
+	res, err := s.List(ctx, Filter{FeaturedOnly: true, Sort: sortFeatured, PerPage: n})
+	return res.Cards, err
 }

@@ -40,6 +40,12 @@ func CreateProduct(ctx context.Context, ext sqlx.ExtContext, p Product) (int64, 
 	if p.Currency == "" {
 		p.Currency = "COP"
 	}
+	if p.TaxClass == "" {
+		p.TaxClass = TaxStandard
+	}
+	if p.Status == "" {
+		p.Status = StatusDraft
+	}
 	const q = `INSERT INTO products (slug, workshop_id, category_id, title_es, title_en,
 			description_es, description_en, status, price_minor, currency, tax_class, featured, published_at)
 		VALUES (:slug, :workshop_id, :category_id, :title_es, :title_en,
