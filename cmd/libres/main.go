@@ -1,0 +1,204 @@
+// Command libres runs the Libres storefront: serve, migrate up|down|status, seed demo.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/seed"
+	"github.com/libres/storefront/internal/server"
+	"github.com/libres/storefront/web"
+)
+
+const usage = `usage: libres <command>
+
+commands:
+  serve                    run the web store
+  migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
+  seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
+
+configuration comes from environment variables; see README.md.
+`
+
+// errUsage and *config.Error exit with code 2; other errors with 1.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err == nil {
+		return
+	}
+	var ce *config.Error
+	switch {
+	case errors.Is(err, errUsage):
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	case errors.As(err, &ce):
+		fmt.Fprintf(os.Stderr, "libres: configuration: %v\n", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintf(os.Stderr, "libres: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	var h slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
+	}
+	log := slog.New(h)
+	if err := cfg.RequireDatabase(); err != nil {
+		return err
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		return migrate(ctx, cfg, log, args[1:], stdout)
+	case "seed":
+		return seedCmd(ctx, cfg, log, args[1:])
+	default:
+		return errUsage
+	}
+}
+
+func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	all := fs.Bool("all", false, "with down: roll back every migration")
+	if err := fs.Parse(args[1:]); err != nil {
+		return errUsage
+	}
+	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	switch args[0] {
+	case "up":
+		return db.MigrateUp(ctx, conn.DB, log)
+	case "down":
+		return db.MigrateDown(ctx, conn.DB, *all, log)
+	case "status":
+		return db.MigrateStatus(ctx, conn.DB, stdout)
+	}
+	return errUsage
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	if len(args) == 0 || args[0] != "demo" {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("seed demo", flag.ContinueOnError)
+	ifEmpty := fs.Bool("if-empty", false, "only load into a store with no products")
+	if err := fs.Parse(args[1:]); err != nil {
+		return errUsage
+	}
+	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	store, _, err := openMedia(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return seed.Load(ctx, conn, store, log, seed.Options{IfEmpty: *ifEmpty})
+}
+
+// openMedia returns the photo store: S3 when configured, else the local directory (whose
+// handler the app then mounts at /media).
+func openMedia(ctx context.Context, cfg config.Config) (media.Store, http.Handler, error) {
+	if cfg.UseS3() {
+		s, err := media.NewS3(ctx, media.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+			SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure,
+			PublicBaseURL: cfg.MediaBaseURL})
+		return s, nil, err
+	}
+	d, err := media.NewDisk(cfg.MediaDir, cfg.MediaBaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, d.Handler(), nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	fmt.Fprintln(stdout, "libres: effective configuration")
+	cfg.Print(stdout)
+	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	_, mediaHandler, err := openMedia(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := newServer(ctx, conn, cfg, log, mediaHandler)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Addr:              fmt.Sprintf(":%d", cfg.Port),
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.ListenAndServe() }()
+	log.Info("serving", "url", cfg.BaseURL, "port", cfg.Port)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "grace", time.Duration(cfg.ShutdownGrace)*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownGrace)*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler) (*server.Server, error) {
+	store := catalog.NewStore(conn)
+	demo, err := store.Setting(ctx, "demo")
+	if err != nil {
+		return nil, err
+	}
+	return server.New(server.Deps{Log: log, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
+		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true"})
+}

@@ -1,0 +1,88 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gin-gonic/gin"
+)
+
+func TestHealthAndReadiness(t *testing.T) {
+	for _, path := range []string{"/healthz", "/readyz"} {
+		res, err := http.Get(testURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(b), `"ok"`) {
+			t.Errorf("GET %s = %d %s", path, res.StatusCode, b)
+		}
+	}
+}
+
+func TestSecurityHeadersAndRequestID(t *testing.T) {
+	res, err := http.Get(testURL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "script-src 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+	} {
+		if got := res.Header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if res.Header.Get("X-Request-ID") == "" {
+		t.Errorf("no X-Request-ID")
+	}
+}
+
+// TestPanicBecomesErrorPage: a panicking handler answers a 500 page, not a dropped
+// connection.
+func TestPanicBecomesErrorPage(t *testing.T) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(testSrv.requestID, testSrv.recoverPanics)
+	r.GET("/boom", func(*gin.Context) { panic("boom") })
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	doc, err := goquery.NewDocumentFromReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text(doc.Find("main h1")) == "" || doc.Find(`main form input[name="q"]`).Length() == 0 {
+		t.Errorf("500 page has no heading or search box")
+	}
+}
+
+func TestPhotosAndAssetsAreCacheable(t *testing.T) {
+	doc := mustGet(t, "/catalogo")
+	src, ok := doc.Find("main .card img").First().Attr("src")
+	if !ok {
+		t.Fatal("no product photo in the listing")
+	}
+	css, _ := doc.Find(`link[rel="stylesheet"]`).Attr("href")
+	for _, u := range []struct{ path, ctype string }{{src, "image/jpeg"}, {css, "text/css"}} {
+		res, err := http.Get(testURL + u.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), u.ctype) ||
+			!strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+			t.Errorf("GET %s = %d, %q, %q", u.path, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"))
+		}
+	}
+}

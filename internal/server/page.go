@@ -1,0 +1,131 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/internal/money"
+)
+
+// page builds the common part of every page. alt maps each language to this page's path
+// in that language (with query when it matters); nil means "home" for the switcher.
+func (s *Server) page(c *gin.Context, lang, title, description string, alt map[string]string) *Page {
+	if alt == nil {
+		alt = map[string]string{"es": routes["es"].Home, "en": routes["en"].Home}
+	}
+	other := otherLang(lang)
+	p := &Page{
+		Lang:        lang,
+		Title:       s.msgs.T(lang, "title.suffix", title),
+		Description: description,
+		Canonical:   s.BaseURL + alt[lang],
+		SwitchURL:   alt[other],
+		SwitchLang:  other,
+		OGType:      "website",
+		Demo:        s.Demo,
+		Nav:         s.nav(c, lang),
+	}
+	for _, l := range i18n.Languages {
+		p.Alternates = append(p.Alternates, Alternate{Lang: hreflang(l), Href: s.BaseURL + alt[l]})
+	}
+	p.Alternates = append(p.Alternates, Alternate{Lang: "x-default", Href: s.BaseURL + alt[i18n.Default]})
+	return p
+}
+
+func (s *Server) nav(c *gin.Context, lang string) Nav {
+	r := routes[lang]
+	n := Nav{
+		Home: r.Home, Catalog: r.Catalog, Search: r.Search, Workshops: r.Workshops,
+		About: r.Pages["about"], Shipping: r.Pages["shipping"], Privacy: r.Pages["privacy"],
+		Terms: r.Pages["terms"], Contact: r.Pages["contact"],
+	}
+	cats, err := s.categories(c)
+	if err == nil {
+		for _, cat := range cats {
+			n.Categories = append(n.Categories, CategoryLink{Name: cat.Name(lang), URL: categoryPath(lang, cat.Slug(lang))})
+		}
+	}
+	return n
+}
+
+// categories loads the categories once per request.
+func (s *Server) categories(c *gin.Context) ([]catalog.Category, error) {
+	if v, ok := c.Get("categories"); ok {
+		return v.([]catalog.Category), nil
+	}
+	cats, err := s.Catalog.Categories(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	c.Set("categories", cats)
+	return cats, nil
+}
+
+// img builds a responsive image from a photo record.
+func (s *Server) img(ph *catalog.Photo, lang string) *Img {
+	if ph == nil || len(ph.Renditions) == 0 {
+		return nil
+	}
+	url := func(w int64) string { return s.MediaBaseURL + "/" + ph.Key + "/" + strconv.FormatInt(w, 10) + ".jpg" }
+	var set []string
+	src, largest := ph.Renditions[0], ph.Renditions[0]
+	for _, w := range ph.Renditions {
+		set = append(set, url(w)+" "+strconv.FormatInt(w, 10)+"w")
+		if w <= 640 && w > src {
+			src = w
+		}
+		if w > largest {
+			largest = w
+		}
+	}
+	h := int(int64(ph.Height) * src / int64(ph.Width))
+	return &Img{Src: url(src), SrcSet: strings.Join(set, ", "), Large: url(largest),
+		Alt: ph.Alt(lang), Width: int(src), Height: h}
+}
+
+func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
+	pc := ProductCard{
+		URL:         productPath(lang, c.Slug),
+		Title:       c.Title(lang),
+		Workshop:    c.WorkshopName,
+		WorkshopURL: workshopPath(lang, c.WorkshopSlug),
+		Price:       money.Format(money.Amount{Minor: c.PriceMinor, Currency: c.Currency}, lang),
+		SoldOut:     !c.InStock,
+		Sizes:       sizeRange(c.Sizes),
+	}
+	if img {
+		pc.Image = s.img(c.Photo(), lang)
+	}
+	return pc
+}
+
+func (s *Server) cards(cs []catalog.Card, lang string) []ProductCard {
+	out := make([]ProductCard, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, s.card(c, lang, true))
+	}
+	return out
+}
+
+// sizeRange summarises sizes: "35–44" for a numeric run, "S–XL" for letters.
+func sizeRange(sizes []string) string {
+	switch len(sizes) {
+	case 0:
+		return ""
+	case 1:
+		return sizes[0]
+	}
+	return sizes[0] + "–" + sizes[len(sizes)-1]
+}
+
+func (s *Server) workshopCard(w catalog.Workshop, lang string) WorkshopCard {
+	return WorkshopCard{
+		Name: w.Name, URL: workshopPath(lang, w.Slug), Facility: w.Facility, City: w.City,
+		Craft: w.Craft(lang), FacilityKind: s.msgs.T(lang, "facility."+w.FacilityKind),
+		Story: w.Story(lang), ProductCount: w.ProductCount,
+	}
+}

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// views holds one parsed template set per page: layout + partials + that page.
+type views struct {
+	pages map[string]*template.Template
+}
+
+var pageNames = []string{"home", "listing", "product", "workshop", "workshops", "content", "error"}
+
+func parseViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
+	base := template.New("layout").Funcs(funcs)
+	base, err := base.ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
+	v := &views{pages: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.Must(base.Clone()).ParseFS(fsys, "templates/pages/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", name, err)
+		}
+		v.pages[name] = t
+	}
+	return v, nil
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t":     func(lang, key string, args ...any) string { return s.msgs.T(lang, key, args...) },
+		"asset": func(p string) string { return s.assets.url(p) },
+		"add":   func(a, b int) int { return a + b },
+		"sub":   func(a, b int) int { return a - b },
+	}
+}
+
+// render executes a page into a buffer first, so a template error becomes a clean 500
+// rather than half a page.
+func (s *Server) render(c *gin.Context, status int, name string, p *Page) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+// assets serves web/static with content-hashed URLs, so files can be cached forever.
+type assets struct {
+	fsys   fs.FS
+	hashes map[string]string
+}
+
+func loadAssets(webFS fs.FS) (*assets, error) {
+	sub, err := fs.Sub(webFS, "static")
+	if err != nil {
+		return nil, fmt.Errorf("static assets: %w", err)
+	}
+	a := &assets{fsys: sub, hashes: map[string]string{}}
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		a.hashes[p] = hex.EncodeToString(sum[:])[:10]
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hash static assets: %w", err)
+	}
+	return a, nil
+}
+
+func (a *assets) url(p string) string {
+	h, ok := a.hashes[p]
+	if !ok {
+		return "/static/" + p
+	}
+	return "/static/" + p + "?v=" + h
+}
+
+func (a *assets) handler() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := strings.TrimPrefix(path.Clean(c.Param("path")), "/")
+		b, err := fs.ReadFile(a.fsys, p)
+		if err != nil || p == "" || p == "." {
+			c.Status(http.StatusNotFound)
+			return
+		}
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+		c.Header("ETag", `"`+a.hashes[p]+`"`)
+		if c.GetHeader("If-None-Match") == `"`+a.hashes[p]+`"` {
+			c.Status(http.StatusNotModified)
+			return
+		}
+		c.Data(http.StatusOK, ct, b)
+	}
+}

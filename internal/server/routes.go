@@ -1,0 +1,60 @@
+package server
+
+import "strings"
+
+// paths are the storefront's URLs in one language. Spanish is unprefixed, English
+// lives under /en with English words, so each language has readable URLs.
+type paths struct {
+	Home, Catalog, Search, Product, Workshops, Workshop string
+	Pages                                               map[string]string // content page name -> path
+}
+
+// contentPages are the pages kept as files in web/content/{lang}/NAME.html.
+var contentPages = []string{"about", "shipping", "privacy", "terms", "contact"}
+
+var routes = map[string]paths{
+	"es": {
+		Home: "/", Catalog: "/catalogo", Search: "/buscar", Product: "/producto",
+		Workshops: "/talleres", Workshop: "/taller",
+		Pages: map[string]string{"about": "/nosotros", "shipping": "/envios-y-devoluciones",
+			"privacy": "/privacidad", "terms": "/terminos", "contact": "/contacto"},
+	},
+	"en": {
+		Home: "/en", Catalog: "/en/catalog", Search: "/en/search", Product: "/en/product",
+		Workshops: "/en/workshops", Workshop: "/en/workshop",
+		Pages: map[string]string{"about": "/en/about", "shipping": "/en/shipping-returns",
+			"privacy": "/en/privacy", "terms": "/en/terms", "contact": "/en/contact"},
+	},
+}
+
+func productPath(lang, slug string) string  { return routes[lang].Product + "/" + slug }
+func workshopPath(lang, slug string) string { return routes[lang].Workshop + "/" + slug }
+
+func categoryPath(lang, slug string) string {
+	if slug == "" {
+		return routes[lang].Catalog
+	}
+	return routes[lang].Catalog + "/" + slug
+}
+
+func otherLang(lang string) string {
+	if lang == "en" {
+		return "es"
+	}
+	return "en"
+}
+
+// hreflang is the language tag used in hreflang and og:locale for a shop language.
+func hreflang(lang string) string {
+	if lang == "es" {
+		return "es-CO"
+	}
+	return "en"
+}
+
+func withQuery(path, rawQuery string) string {
+	if rawQuery == "" {
+		return path
+	}
+	return path + "?" + strings.TrimPrefix(rawQuery, "?")
+}

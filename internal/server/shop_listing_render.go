@@ -1,0 +1,128 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/catalog"
+)
+
+func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, cat *catalog.Category, search bool) error {
+	ctx := c.Request.Context()
+	p := s.parseListing(c.Request.URL.RawQuery, lang, search)
+	workshops, err := s.Catalog.Workshops(ctx)
+	if err != nil {
+		return err
+	}
+	f := catalog.Filter{Query: p.q, Sizes: p.sizes, InStock: p.inStock, MinMinor: p.minMinor,
+		MaxMinor: p.maxMinor, Sort: p.sort, Page: p.page, PerPage: perPage}
+	if cat != nil {
+		f.CategoryID = cat.ID
+	}
+	wsOpts := []Option{{Value: "", Label: s.msgs.T(lang, "filter.all_workshops"), Selected: p.workshop == ""}}
+	for _, w := range workshops {
+		if w.Slug == p.workshop {
+			f.WorkshopID = w.ID
+		}
+		wsOpts = append(wsOpts, Option{Value: w.Slug, Label: w.Name, Selected: w.Slug == p.workshop})
+	}
+	if p.workshop != "" && f.WorkshopID == 0 {
+		p.workshop = "" // unknown workshop: ignored, as the select shows "all"
+		wsOpts[0].Selected = true
+	}
+	sizes, err := s.Catalog.Sizes(ctx, f.CategoryID)
+	if err != nil {
+		return err
+	}
+	if search && p.q == "" {
+		f.Query = ""
+	}
+	res, err := s.Catalog.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	pages := (res.Total + perPage - 1) / perPage
+	if pages > 0 && p.page > pages {
+		p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_page"))
+		p.page, f.Page = pages, pages
+		if res, err = s.Catalog.List(ctx, f); err != nil {
+			return err
+		}
+	}
+
+	// The page's path in each language, for canonical, hreflang and the switcher.
+	path := func(l string) string {
+		switch {
+		case search:
+			return routes[l].Search
+		case cat != nil:
+			return categoryPath(l, cat.Slug(l))
+		default:
+			return routes[l].Catalog
+		}
+	}
+	self := path(lang)
+	v := ListingView{
+		IsSearch: search, Query: p.q, FormAction: self, InStock: p.inStock,
+		Min: p.min, Max: p.max, Products: s.cards(res.Cards, lang), Total: res.Total,
+		Page: p.page, Pages: pages, ClearURL: self, Notices: p.notices, Workshops: wsOpts,
+	}
+	for i := range cats {
+		v.Categories = append(v.Categories, CategoryLink{Name: cats[i].Name(lang),
+			URL: categoryPath(lang, cats[i].Slug(lang)), Active: cat != nil && cats[i].ID == cat.ID})
+	}
+	for _, sz := range sizes {
+		sel := false
+		for _, want := range p.sizes {
+			sel = sel || want == sz
+		}
+		v.Sizes = append(v.Sizes, Option{Value: sz, Label: sz, Selected: sel})
+	}
+	sorts := []string{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc}
+	if search && p.q != "" {
+		sorts = append([]string{catalog.SortRelevance}, sorts...)
+	}
+	for _, so := range sorts {
+		v.Sorts = append(v.Sorts, Option{Value: so, Label: s.msgs.T(lang, "sort."+so), Selected: so == p.sort})
+	}
+	if p.page > 1 {
+		v.PrevURL = withQuery(self, p.query(p.page-1, search))
+	}
+	if p.page < pages {
+		v.NextURL = withQuery(self, p.query(p.page+1, search))
+	}
+	for n := 1; n <= pages; n++ {
+		v.PageLinks = append(v.PageLinks, PageLink{N: n, URL: withQuery(self, p.query(n, search)), Current: n == p.page})
+	}
+
+	var title, desc string
+	switch {
+	case search && p.q != "":
+		v.Heading = s.msgs.T(lang, "search.heading", p.q)
+		title, desc = v.Heading, s.msgs.T(lang, "search.description")
+	case search:
+		v.Heading = s.msgs.T(lang, "search.heading_empty")
+		title, desc = v.Heading, s.msgs.T(lang, "search.description")
+	case cat != nil:
+		v.Heading, v.Intro = cat.Name(lang), cat.Description(lang)
+		title, desc = v.Heading, v.Intro
+	default:
+		v.Heading = s.msgs.T(lang, "catalog.heading")
+		title, desc = v.Heading, s.msgs.T(lang, "catalog.description")
+	}
+	alt := map[string]string{}
+	for _, l := range []string{"es", "en"} {
+		alt[l] = path(l)
+		if search || p.page > 1 {
+			// Search results and later pages are their own pages; filters are not.
+			alt[l] = withQuery(path(l), p.query(p.page, search))
+		}
+	}
+	pg := s.page(c, lang, title, desc, alt)
+	pg.SwitchURL = withQuery(path(otherLang(lang)), p.query(p.page, search))
+	pg.Query = p.q
+	pg.NoIndex = search
+	pg.Data = v
+	return s.render(c, http.StatusOK, "listing", pg)
+}

@@ -1,0 +1,224 @@
+package server
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/i18n"
+)
+
+func (s *Server) handleHome(c *gin.Context, lang string) error {
+	ctx := c.Request.Context()
+	cats, err := s.categories(c)
+	if err != nil {
+		return err
+	}
+	newest, err := s.Catalog.List(ctx, catalog.Filter{InStock: true, PerPage: 8})
+	if err != nil {
+		return err
+	}
+	featured, err := s.Catalog.Featured(ctx, 8)
+	if err != nil {
+		return err
+	}
+	workshops, err := s.Catalog.Workshops(ctx)
+	if err != nil {
+		return err
+	}
+	v := HomeView{Featured: s.cards(featured, lang), Newest: s.cards(newest.Cards, lang)}
+	if len(v.Featured) > 0 {
+		v.Hero, v.HeroURL = v.Featured[0].Image, v.Featured[0].URL
+	}
+	for _, cat := range cats {
+		link := CategoryLink{Name: cat.Name(lang), Description: cat.Description(lang), URL: categoryPath(lang, cat.Slug(lang))}
+		if top, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: cat.ID, InStock: true, PerPage: 1}); err == nil && len(top.Cards) > 0 {
+			link.Image = s.img(top.Cards[0].Photo(), lang)
+		}
+		v.Categories = append(v.Categories, link)
+	}
+	for _, w := range workshops {
+		v.Workshops = append(v.Workshops, s.workshopCard(w, lang))
+	}
+	pg := s.page(c, lang, s.msgs.T(lang, "meta.home.title"), s.msgs.T(lang, "meta.home.description"), nil)
+	pg.Title = s.msgs.T(lang, "meta.home.title")
+	if v.Hero != nil {
+		pg.OGImage = s.absolute(v.Hero.Large)
+	}
+	pg.JSONLD = map[string]any{
+		"@context": "https://schema.org", "@type": "OnlineStore", "name": "Libres",
+		"url": s.BaseURL + routes[lang].Home, "description": pg.Description,
+	}
+	pg.Data = v
+	return s.render(c, http.StatusOK, "home", pg)
+}
+
+func (s *Server) handleWorkshops(c *gin.Context, lang string) error {
+	ws, err := s.Catalog.Workshops(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	v := WorkshopsView{}
+	for _, w := range ws {
+		v.Workshops = append(v.Workshops, s.workshopCard(w, lang))
+	}
+	alt := map[string]string{"es": routes["es"].Workshops, "en": routes["en"].Workshops}
+	pg := s.page(c, lang, s.msgs.T(lang, "workshops.heading"), s.msgs.T(lang, "workshops.description"), alt)
+	pg.Data = v
+	return s.render(c, http.StatusOK, "workshops", pg)
+}
+
+func (s *Server) handleWorkshop(c *gin.Context, lang string) error {
+	ctx := c.Request.Context()
+	slug := c.Param("slug")
+	if !validSlug(slug) {
+		return db.ErrNotFound
+	}
+	w, err := s.Catalog.WorkshopBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	res, err := s.Catalog.List(ctx, catalog.Filter{WorkshopID: w.ID, PerPage: 100})
+	if err != nil {
+		return err
+	}
+	v := WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang)}
+	v.ConsentNote = s.msgs.T(lang, "consent.workshop_only")
+	if w.PeoplePhotos {
+		v.ConsentNote = s.msgs.T(lang, "consent.people_photos")
+	} else if w.FirstNames {
+		v.ConsentNote = s.msgs.T(lang, "consent.first_names")
+	}
+	alt := map[string]string{"es": workshopPath("es", w.Slug), "en": workshopPath("en", w.Slug)}
+	desc := s.msgs.T(lang, "workshop.description", w.Name, w.Facility)
+	pg := s.page(c, lang, w.Name, desc, alt)
+	if len(v.Products) > 0 && v.Products[0].Image != nil {
+		pg.OGImage = s.absolute(v.Products[0].Image.Large)
+	}
+	pg.Data = v
+	return s.render(c, http.StatusOK, "workshop", pg)
+}
+
+// handleContent serves a page kept as web/content/{lang}/NAME.html. Its first two lines
+// are <!-- title: … --> and <!-- description: … -->.
+func (s *Server) handleContent(name string) func(c *gin.Context, lang string) error {
+	return func(c *gin.Context, lang string) error {
+		b, err := fs.ReadFile(s.WebFS, "content/"+lang+"/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("content page %s/%s: %w", lang, name, db.ErrNotFound)
+		}
+		title, desc, body := splitContent(string(b))
+		alt := map[string]string{}
+		for _, l := range i18n.Languages {
+			alt[l] = routes[l].Pages[name]
+		}
+		pg := s.page(c, lang, title, desc, alt)
+		// The files are ours, reviewed in the repository, never user input.
+		pg.Data = ContentView{Heading: title, Body: template.HTML(body)}
+		return s.render(c, http.StatusOK, "content", pg)
+	}
+}
+
+func splitContent(s string) (title, desc, body string) {
+	body = s
+	for i := 0; i < 2; i++ {
+		line, rest, _ := strings.Cut(body, "\n")
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "<!--") {
+			break
+		}
+		inner := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(line, "<!--"), "-->"))
+		if v, ok := strings.CutPrefix(inner, "title:"); ok {
+			title = strings.TrimSpace(v)
+		} else if v, ok := strings.CutPrefix(inner, "description:"); ok {
+			desc = strings.TrimSpace(v)
+		}
+		body = rest
+	}
+	return title, desc, body
+}
+
+func (s *Server) handleRobots(c *gin.Context) {
+	var b strings.Builder
+	b.WriteString("User-agent: *\n")
+	for _, l := range i18n.Languages {
+		b.WriteString("Disallow: " + routes[l].Search + "\n")
+	}
+	b.WriteString("Allow: /\n\nSitemap: " + s.BaseURL + "/sitemap.xml\n")
+	c.String(http.StatusOK, b.String())
+}
+
+type sitemapURL struct {
+	Loc     string        `xml:"loc"`
+	LastMod string        `xml:"lastmod,omitempty"`
+	Links   []sitemapLink `xml:"xhtml:link"`
+}
+
+type sitemapLink struct {
+	Rel      string `xml:"rel,attr"`
+	Hreflang string `xml:"hreflang,attr"`
+	Href     string `xml:"href,attr"`
+}
+
+// handleSitemap lists every public page in both languages with hreflang alternates.
+func (s *Server) handleSitemap(c *gin.Context, _ string) error {
+	ctx := c.Request.Context()
+	cats, err := s.categories(c)
+	if err != nil {
+		return err
+	}
+	products, err := s.Catalog.ActiveSlugs(ctx)
+	if err != nil {
+		return err
+	}
+	workshops, err := s.Catalog.Workshops(ctx)
+	if err != nil {
+		return err
+	}
+	var urls []sitemapURL
+	add := func(pathOf func(lang string) string, lastmod string) {
+		for _, l := range i18n.Languages {
+			u := sitemapURL{Loc: s.BaseURL + pathOf(l), LastMod: lastmod}
+			for _, al := range i18n.Languages {
+				u.Links = append(u.Links, sitemapLink{"alternate", hreflang(al), s.BaseURL + pathOf(al)})
+			}
+			urls = append(urls, u)
+		}
+	}
+	add(func(l string) string { return routes[l].Home }, "")
+	add(func(l string) string { return routes[l].Catalog }, "")
+	add(func(l string) string { return routes[l].Workshops }, "")
+	for _, cat := range cats {
+		add(func(l string) string { return categoryPath(l, cat.Slug(l)) }, "")
+	}
+	for _, p := range products {
+		add(func(l string) string { return productPath(l, p.Slug) }, p.UpdatedAt.Format("2006-01-02"))
+	}
+	for _, w := range workshops {
+		add(func(l string) string { return workshopPath(l, w.Slug) }, "")
+	}
+	for _, name := range contentPages {
+		add(func(l string) string { return routes[l].Pages[name] }, "")
+	}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">` + "\n")
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	for _, u := range urls {
+		if err := enc.EncodeElement(u, xml.StartElement{Name: xml.Name{Local: "url"}}); err != nil {
+			return fmt.Errorf("encode sitemap: %w", err)
+		}
+	}
+	buf.WriteString("\n</urlset>\n")
+	c.Data(http.StatusOK, "application/xml; charset=utf-8", buf.Bytes())
+	return nil
+}

@@ -1,0 +1,178 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/money"
+)
+
+func (s *Server) handleProduct(c *gin.Context, lang string) error {
+	ctx := c.Request.Context()
+	slug := c.Param("slug")
+	if !validSlug(slug) {
+		return db.ErrNotFound
+	}
+	p, err := s.Catalog.ActiveProductBySlug(ctx, slug)
+	if err != nil {
+		return err
+	}
+	w, err := s.Catalog.WorkshopByID(ctx, p.WorkshopID)
+	if err != nil {
+		return err
+	}
+	cats, err := s.categories(c)
+	if err != nil {
+		return err
+	}
+	v := ProductView{
+		Title: p.Title(lang), Description: p.Description(lang),
+		Price:    money.Format(p.Price(), lang),
+		TaxNote:  s.msgs.T(lang, "tax."+p.TaxClass),
+		InStock:  p.InStock(),
+		Workshop: s.workshopCard(w, lang),
+	}
+	for _, cat := range cats {
+		if cat.ID == p.CategoryID {
+			v.Category = CategoryLink{Name: cat.Name(lang), URL: categoryPath(lang, cat.Slug(lang))}
+		}
+	}
+	for i := range p.Photos {
+		if im := s.img(&p.Photos[i], lang); im != nil {
+			v.Photos = append(v.Photos, *im)
+		}
+	}
+	v.OptionKind, v.Options = options(p, lang, c.Query("variant"))
+	if len(p.Variants) == 1 {
+		v.SKU = p.Variants[0].SKU
+	}
+	related, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: p.CategoryID, InStock: true, PerPage: 5})
+	if err != nil {
+		return err
+	}
+	for _, rc := range related.Cards {
+		if rc.ID != p.ID && len(v.Related) < 4 {
+			v.Related = append(v.Related, s.card(rc, lang, true))
+		}
+	}
+
+	alt := map[string]string{"es": productPath("es", p.Slug), "en": productPath("en", p.Slug)}
+	pg := s.page(c, lang, v.Title, metaDescription(p.Description(lang), s.msgs.T(lang, "product.description", v.Title, w.Name)), alt)
+	pg.OGType = "product"
+	if len(v.Photos) > 0 {
+		pg.OGImage = s.absolute(v.Photos[0].Large)
+	}
+	pg.JSONLD = s.productJSONLD(p, w, v, pg.Canonical, lang)
+	pg.Data = v
+	return s.render(c, http.StatusOK, "product", pg)
+}
+
+// options builds the size/colour picker: one option per variant, sold-out ones marked.
+func options(p catalog.Product, lang, selected string) (kind string, opts []SizeOption) {
+	if len(p.Variants) <= 1 {
+		return "", nil
+	}
+	hasSize, hasColor := false, false
+	for _, v := range p.Variants {
+		hasSize = hasSize || v.Size != ""
+		hasColor = hasColor || v.Color(lang) != ""
+	}
+	switch {
+	case hasSize && hasColor:
+		kind = "variant"
+	case hasSize:
+		kind = "size"
+	default:
+		kind = "color"
+	}
+	for _, v := range p.Variants {
+		label := v.Size
+		if hasColor && hasSize {
+			label = v.Color(lang) + " / " + v.Size
+		} else if hasColor {
+			label = v.Color(lang)
+		}
+		opts = append(opts, SizeOption{VariantID: v.ID, Label: label, Stock: v.Stock,
+			SoldOut: v.Stock <= 0, Low: v.Stock > 0 && v.Stock <= 3,
+			Selected: selected != "" && selected == strconv.FormatInt(v.ID, 10) && v.Stock > 0})
+	}
+	return kind, opts
+}
+
+// validSlug reports whether s can be a slug; anything else cannot exist, so it is a 404
+// without a query (and invalid UTF-8 never reaches PostgreSQL).
+func validSlug(s string) bool {
+	if s == "" || len(s) > 200 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func metaDescription(text, fallback string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return fallback
+	}
+	if r := []rune(text); len(r) > 155 {
+		cut := string(r[:155])
+		if i := strings.LastIndex(cut, " "); i > 80 {
+			cut = cut[:i]
+		}
+		return cut + "…"
+	}
+	return text
+}
+
+func (s *Server) absolute(u string) string {
+	if strings.HasPrefix(u, "/") {
+		return s.BaseURL + u
+	}
+	return u
+}
+
+// productJSONLD is schema.org Product data with an offer per variant's availability.
+func (s *Server) productJSONLD(p catalog.Product, w catalog.Workshop, v ProductView, canonical, lang string) map[string]any {
+	var images []string
+	for _, ph := range v.Photos {
+		images = append(images, s.absolute(ph.Large))
+	}
+	avail := "https://schema.org/OutOfStock"
+	if v.InStock {
+		avail = "https://schema.org/InStock"
+	}
+	pesos := p.PriceMinor / 100
+	ld := map[string]any{
+		"@context":    "https://schema.org",
+		"@type":       "Product",
+		"name":        v.Title,
+		"description": v.Description,
+		"image":       images,
+		"url":         canonical,
+		"brand":       map[string]any{"@type": "Brand", "name": "Libres"},
+		"manufacturer": map[string]any{"@type": "Organization", "name": w.Name,
+			"url": s.BaseURL + workshopPath(lang, w.Slug)},
+		"category": v.Category.Name,
+		"offers": map[string]any{
+			"@type":         "Offer",
+			"price":         strconv.FormatInt(pesos, 10),
+			"priceCurrency": p.Currency,
+			"availability":  avail,
+			"itemCondition": "https://schema.org/NewCondition",
+			"url":           canonical,
+		},
+	}
+	if v.SKU != "" {
+		ld["sku"] = v.SKU
+	}
+	return ld
+}
