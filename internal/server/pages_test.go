@@ -148,6 +148,11 @@ func TestProductPageSizePickerAndCredit(t *testing.T) {
 	if radios.Length() < 5 || disabled.Length() != soldOut {
 		t.Fatalf("size picker: %d sizes, %d disabled; want every size and %d disabled", radios.Length(), disabled.Length(), soldOut)
 	}
+	doc.Find(".variants .variant-name").Each(func(_ int, s *goquery.Selection) {
+		if n := text(s); len(n) != 2 || n < "35" || n > "44" {
+			t.Errorf("shoe size option %q, want a size 35-44", n)
+		}
+	})
 	disabled.Each(func(_ int, s *goquery.Selection) {
 		id, _ := s.Attr("id")
 		if l := text(doc.Find(`label[for="` + id + `"]`)); !strings.Contains(l, "Agotado") {

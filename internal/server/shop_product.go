@@ -77,11 +77,13 @@ func options(p catalog.Product, lang, selected string) (kind string, opts []Size
 	if len(p.Variants) <= 1 {
 		return "", nil
 	}
-	hasSize, hasColor := false, false
+	// A colour shared by every variant is not a choice: only sizes are offered then.
+	hasSize, colors := false, map[string]bool{}
 	for _, v := range p.Variants {
 		hasSize = hasSize || v.Size != ""
-		hasColor = hasColor || v.Color(lang) != ""
+		colors[v.Color(lang)] = true
 	}
+	hasColor := len(colors) > 1
 	switch {
 	case hasSize && hasColor:
 		kind = "variant"
