@@ -6,6 +6,8 @@
 #                started on free loopback ports; GOTEST_ARGS / GOTEST_PKGS narrow it,
 #                e.g. make test GOTEST_ARGS='-run TestCart -v' GOTEST_PKGS=./internal/catalog/...
 #   make bench   wrk against the listing and a product page, relative to a baseline program
+#   make audit   Lighthouse (all four categories) on home, a listing and a product:
+#                prints the scores, reports in build/audit/
 #   make lint    gofmt, go vet, staticcheck (pinned; fetched through the Go proxy)
 #   make build   bin/libres
 # The work is in deploy/*.sh so that it can be run and read without make.
@@ -16,7 +18,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Command-line variables reach the scripts through the environment.
 export GOTEST_ARGS GOTEST_PKGS
 
-.PHONY: run test bench lint build
+.PHONY: run test bench audit lint build
 
 run:
 	deploy/run.sh
@@ -26,6 +28,9 @@ test:
 
 bench:
 	deploy/bench/run.sh
+
+audit:
+	deploy/audit.sh
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.*' -not -path './node_modules/*' -print0 | xargs -0 -r gofmt -l); \

@@ -8,6 +8,9 @@
 #   LIBRES_TEST_S3_ENDPOINT   host:port of versitygw (plain HTTP)
 #   LIBRES_TEST_S3_ACCESS_KEY, LIBRES_TEST_S3_SECRET_KEY
 #   LIBRES_TEST_REQUIRE=1     tests fail, rather than skip, when a service is missing
+#   LIBRES_TEST_CHROME, LIBRES_TEST_NODE_MODULES, LIBRES_TEST_ARTIFACTS  for the browser
+#                             checks (deploy/browser.sh installs Chromium and the npm tools;
+#                             screenshots and reports go to build/e2e)
 # DATABASE_URL and the app's other LIBRES_* variables are unset, so that tests cannot
 # reach a developer's own database or bucket.
 # Services are stopped and the directory removed on every exit path (success, test
@@ -85,6 +88,10 @@ export LIBRES_TEST_S3_SECRET_KEY=librestest-secret-key
 export LIBRES_TEST_S3_ENDPOINT
 LIBRES_TEST_S3_ENDPOINT=$(VGW_TEST_ACCESS_KEY=$LIBRES_TEST_S3_ACCESS_KEY \
 	VGW_TEST_SECRET_KEY=$LIBRES_TEST_S3_SECRET_KEY "$DEPLOY/s3.sh" start "$TMP/s3")
+
+# The browser checks (internal/e2e): Chromium, Java and the pinned npm tools.
+export LIBRES_TEST_CHROME LIBRES_TEST_NODE_MODULES="$ROOT/node_modules" LIBRES_TEST_ARTIFACTS="$ROOT/build/e2e"
+LIBRES_TEST_CHROME=$("$DEPLOY/browser.sh")
 
 export LIBRES_TEST_REQUIRE=1
 

@@ -49,7 +49,7 @@ func TestLoadDemoIntoPostgresAndS3(t *testing.T) {
 	store := s3Store(t)
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := Load(ctx, conn, store, quiet, Options{PhotoWidth: 400}); err != nil {
+	if err := Load(ctx, conn, store, quiet, Options{PhotoWidth: 320}); err != nil {
 		t.Fatal(err)
 	}
 	var c struct {
@@ -92,7 +92,7 @@ func TestLoadDemoIntoPostgresAndS3(t *testing.T) {
 	}
 
 	// Loading again is refused, and --if-empty leaves the catalog alone.
-	if err := Load(ctx, conn, store, quiet, Options{PhotoWidth: 400}); !errors.Is(err, ErrNotEmpty) {
+	if err := Load(ctx, conn, store, quiet, Options{PhotoWidth: 320}); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("second load: %v, want ErrNotEmpty", err)
 	}
 	if err := Load(ctx, conn, store, quiet, Options{IfEmpty: true}); err != nil {

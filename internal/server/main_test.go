@@ -65,7 +65,7 @@ func setup(m *testing.M) (int, error) {
 		return 0, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := seed.Load(ctx, conn, store, quiet, seed.Options{PhotoWidth: 480}); err != nil {
+	if err := seed.Load(ctx, conn, store, quiet, seed.Options{PhotoWidth: 320}); err != nil {
 		return 0, err
 	}
 	srv, err := New(Deps{Log: quiet, Catalog: catalog.NewStore(conn), WebFS: web.FS,
