@@ -96,6 +96,7 @@ func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
 		Price:       money.Format(money.Amount{Minor: c.PriceMinor, Currency: c.Currency}, lang),
 		SoldOut:     !c.InStock,
 		Sizes:       sizeRange(c.Sizes),
+		Lang:        lang,
 	}
 	if img {
 		pc.Image = s.img(c.Photo(), lang)
@@ -103,10 +104,13 @@ func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
 	return pc
 }
 
-func (s *Server) cards(cs []catalog.Card, lang string) []ProductCard {
+// cards builds grid cards; the first eager ones load their photos at once.
+func (s *Server) cards(cs []catalog.Card, lang string, eager int) []ProductCard {
 	out := make([]ProductCard, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, s.card(c, lang, true))
+	for i, c := range cs {
+		pc := s.card(c, lang, true)
+		pc.Eager = i < eager
+		out = append(out, pc)
 	}
 	return out
 }

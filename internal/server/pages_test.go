@@ -49,6 +49,12 @@ func TestHomeShowsCatalogAndSEO(t *testing.T) {
 	if n := len(cardTitles(doc)); n < 4 {
 		t.Errorf("home shows %d products, want featured and newest products", n)
 	}
+	if sz := text(doc.Find("main .card .card-sizes").First()); !strings.HasPrefix(sz, "Tallas") {
+		t.Errorf("home card sizes line = %q, want Spanish \"Tallas …\"", sz)
+	}
+	if sz := text(mustGet(t, "/en").Find("main .card .card-sizes").First()); !strings.HasPrefix(sz, "Sizes") {
+		t.Errorf("English home card sizes line = %q, want \"Sizes …\"", sz)
+	}
 	checkSEO(t, doc, "https://libres.test/")
 	if !strings.Contains(strings.ToLower(text(doc.Find("footer"))), "ejemplo") {
 		t.Errorf("demo install footer does not say the catalog is sample data: %q", text(doc.Find("footer")))

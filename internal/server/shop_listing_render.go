@@ -65,7 +65,7 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	self := path(lang)
 	v := ListingView{
 		IsSearch: search, Query: p.q, FormAction: self, InStock: p.inStock,
-		Min: p.min, Max: p.max, Products: s.cards(res.Cards, lang), Total: res.Total,
+		Min: p.min, Max: p.max, Products: s.cards(res.Cards, lang, 4), Total: res.Total,
 		Page: p.page, Pages: pages, ClearURL: self, Notices: p.notices, Workshops: wsOpts,
 	}
 	for i := range cats {

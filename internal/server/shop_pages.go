@@ -34,7 +34,7 @@ func (s *Server) handleHome(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	v := HomeView{Featured: s.cards(featured, lang), Newest: s.cards(newest.Cards, lang)}
+	v := HomeView{Featured: s.cards(featured, lang, 0), Newest: s.cards(newest.Cards, lang, 0)}
 	if len(v.Featured) > 0 {
 		v.Hero, v.HeroURL = v.Featured[0].Image, v.Featured[0].URL
 	}
@@ -90,7 +90,7 @@ func (s *Server) handleWorkshop(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	v := WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang)}
+	v := WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang, 4)}
 	v.ConsentNote = s.msgs.T(lang, "consent.workshop_only")
 	if w.PeoplePhotos {
 		v.ConsentNote = s.msgs.T(lang, "consent.people_photos")

@@ -65,6 +65,8 @@ type ProductCard struct {
 	Image       *Img   // may be nil
 	SoldOut     bool
 	Sizes       string // e.g. "35–44" or "" when the product has no sizes
+	Lang        string // page language, for the card's own messages
+	Eager       bool   // photo likely on screen at first paint: not lazy-loaded
 }
 
 // PageLink is one link in pagination.
