@@ -133,7 +133,7 @@ func (s *Server) renderError(c *gin.Context, lang string, status int, err error)
 	}
 	p := s.page(c, lang, s.msgs.T(lang, key+".heading"), s.msgs.T(lang, key+".message"), nil)
 	p.NoIndex = true
-	p.Canonical = ""
+	p.Canonical, p.Alternates = "", nil // an error is not a page in any language
 	p.Data = ErrorView{Status: status, Heading: s.msgs.T(lang, key+".heading"),
 		Message: s.msgs.T(lang, key+".message"), RequestID: c.GetString(requestIDKey)}
 	if rerr := s.render(c, status, "error", p); rerr != nil {

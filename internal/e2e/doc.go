@@ -1,0 +1,19 @@
+// Package e2e judges the storefront the way shoppers meet it: through a real browser.
+//
+// Its tests (all in TestBrowser) build the real binary, start it on a loopback port
+// against a fresh database on the test PostgreSQL cluster and a fresh bucket on the
+// test S3 server, load the demo catalog, and then:
+//
+//   - drive Debian's Chromium with chromedp through a shopper's journey on a phone and
+//     on a desktop viewport, saving a full-page PNG of every step;
+//   - run axe-core inside the page on the main page types (no serious or critical
+//     violations);
+//   - run the Nu HTML Checker (vnu.jar) over the HTML the server sent (no errors);
+//   - run Lighthouse on home, listing and product (accessibility 100, best practices
+//     at least 95, SEO 100).
+//
+// The tools come from the repository's package.json (installed by deploy/browser.sh)
+// and Debian's chromium package; nothing downloads a browser of its own. Artifacts go
+// to build/e2e (LIBRES_TEST_ARTIFACTS). The package has no non-test code: this file
+// only documents it.
+package e2e
