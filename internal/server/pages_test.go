@@ -6,10 +6,13 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/libres/storefront/internal/money"
 )
 
 // checkSEO checks the tags every public page carries.
@@ -349,5 +352,26 @@ func TestSitemapAndRobots(t *testing.T) {
 	res.Body.Close()
 	if !strings.Contains(string(b), "Sitemap: https://libres.test/sitemap.xml") {
 		t.Errorf("robots.txt:\n%s", b)
+	}
+}
+
+// TestVariantPriceShown: a size that costs more (XL) says its own price on the picker.
+func TestVariantPriceShown(t *testing.T) {
+	var row struct {
+		Slug  string `db:"slug"`
+		ID    int64  `db:"id"`
+		Price int64  `db:"price_override_minor"`
+	}
+	err := testDB.GetContext(context.Background(), &row, `SELECT p.slug, v.id, v.price_override_minor
+		FROM variants v JOIN products p ON p.id = v.product_id
+		WHERE v.price_override_minor IS NOT NULL AND v.price_override_minor <> p.price_minor LIMIT 1`)
+	if err != nil {
+		t.Fatalf("demo data has no variant with its own price: %v", err)
+	}
+	doc := mustGet(t, "/producto/"+row.Slug)
+	label := text(doc.Find(`label[for="v` + strconv.FormatInt(row.ID, 10) + `"]`))
+	want := strings.ReplaceAll(money.Format(money.Amount{Minor: row.Price, Currency: "COP"}, "es"), "\u00a0", " ")
+	if !strings.Contains(label, want) {
+		t.Errorf("option label %q does not show its price %q", label, want)
 	}
 }

@@ -99,9 +99,13 @@ func options(p catalog.Product, lang, selected string) (kind string, opts []Size
 		} else if hasColor {
 			label = v.Color(lang)
 		}
-		opts = append(opts, SizeOption{VariantID: v.ID, Label: label, Stock: v.Stock,
+		o := SizeOption{VariantID: v.ID, Label: label, Stock: v.Stock,
 			SoldOut: v.Stock <= 0, Low: v.Stock > 0 && v.Stock <= 3,
-			Selected: selected != "" && selected == strconv.FormatInt(v.ID, 10) && v.Stock > 0})
+			Selected: selected != "" && selected == strconv.FormatInt(v.ID, 10) && v.Stock > 0}
+		if v.PriceOverride != nil && *v.PriceOverride != p.PriceMinor {
+			o.Price = money.Format(money.Amount{Minor: *v.PriceOverride, Currency: p.Currency}, lang)
+		}
+		opts = append(opts, o)
 	}
 	return kind, opts
 }

@@ -115,7 +115,8 @@ type SizeOption struct {
 	Label     string // "38", "M", "Negro / M" …
 	Stock     int
 	SoldOut   bool
-	Low       bool // 1–3 left
+	Low       bool   // 1–3 left
+	Price     string // this option's own price, when it differs from the product's
 	Selected  bool
 }
 
