@@ -18,6 +18,19 @@ ROOT=$(repo_root)
 cd "$ROOT"
 
 PG_DIR=${LIBRES_PG_DIR:-$ROOT/.data/pg}
+if [[ -z "${LIBRES_PG_DIR:-}" ]] && ((EUID == 0)) && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+	# As root, PostgreSQL runs as "postgres", which cannot reach into this checkout
+	# (e.g. a clone in a 700 temp directory). Keep the cluster in /var/tmp instead,
+	# linked from .data/pg so that the next run finds and reuses it.
+	if [[ ! -L "$ROOT/.data/pg" ]]; then
+		[[ -e "$ROOT/.data/pg" ]] && die "$ROOT/.data/pg exists but the postgres user cannot reach it; set LIBRES_PG_DIR"
+		mkdir -p "$ROOT/.data"
+		ln -s "/var/tmp/libres-pg-$(printf %s "$ROOT" | sha256sum | cut -c1-12)" "$ROOT/.data/pg"
+	fi
+	PG_DIR=$(readlink "$ROOT/.data/pg")
+	mkdir -p "$PG_DIR"
+	log "the postgres user cannot reach $ROOT: cluster in $PG_DIR (linked from .data/pg)"
+fi
 PG_OURS=0 # 1 when this script started the cluster and so must stop it
 SERVER_PID=""
 
