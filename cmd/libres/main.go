@@ -88,15 +88,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	if len(args) == 0 {
+	if len(args) == 0 || (args[0] != "up" && args[0] != "down" && args[0] != "status") {
 		return errUsage
 	}
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	all := fs.Bool("all", false, "with down: roll back every migration")
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
-	}
-	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	conn, err := openWithFlags(ctx, cfg, fs, args[1:])
 	if err != nil {
 		return err
 	}
@@ -106,10 +103,9 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return db.MigrateUp(ctx, conn.DB, log)
 	case "down":
 		return db.MigrateDown(ctx, conn.DB, *all, log)
-	case "status":
+	default:
 		return db.MigrateStatus(ctx, conn.DB, stdout)
 	}
-	return errUsage
 }
 
 func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
@@ -118,10 +114,7 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 	fs := flag.NewFlagSet("seed demo", flag.ContinueOnError)
 	ifEmpty := fs.Bool("if-empty", false, "only load into a store with no products")
-	if err := fs.Parse(args[1:]); err != nil {
-		return errUsage
-	}
-	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	conn, err := openWithFlags(ctx, cfg, fs, args[1:])
 	if err != nil {
 		return err
 	}
@@ -131,6 +124,14 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	return seed.Load(ctx, conn, store, log, seed.Options{IfEmpty: *ifEmpty})
+}
+
+// openWithFlags parses a subcommand's flags, then opens the database it works on.
+func openWithFlags(ctx context.Context, cfg config.Config, fs *flag.FlagSet, args []string) (*sqlx.DB, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, errUsage
+	}
+	return db.Open(ctx, cfg.DatabaseURL)
 }
 
 // openMedia returns the photo store: S3 when configured, else the local directory (whose
