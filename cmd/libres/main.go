@@ -201,5 +201,5 @@ func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.
 		return nil, err
 	}
 	return server.New(server.Deps{Log: log, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
-		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true"})
+		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller})
 }

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/libres/storefront/internal/nit"
 )
 
 // Config is the effective configuration. Field tags name the environment variable.
@@ -25,10 +27,20 @@ type Config struct {
 	S3Bucket      string
 	S3Region      string
 	S3Secure      bool
+	Seller        Seller
 	LogLevel      slog.Level
 	LogFormat     string // text or json
 	ShutdownGrace int    // seconds
 }
+
+// Seller identifies who sells, as Colombian consumer law (Ley 1480) requires online
+// shops to show. Sample is true when none was configured: the demo's sample identity.
+type Seller struct {
+	Name, NIT, Address, Phone, Email string
+	Sample                           bool
+}
+
+var sellerVars = []string{"LIBRES_SELLER_NAME", "LIBRES_SELLER_NIT", "LIBRES_SELLER_ADDRESS", "LIBRES_SELLER_PHONE", "LIBRES_SELLER_EMAIL"}
 
 // Error names the variable whose value is invalid.
 type Error struct {
@@ -52,6 +64,11 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"LIBRES_S3_BUCKET", "libres-photos", "bucket for photos (created if missing)"},
 	{"LIBRES_S3_REGION", "us-east-1", "S3 region"},
 	{"LIBRES_S3_SECURE", "false", "use TLS to the S3 endpoint"},
+	{"LIBRES_SELLER_NAME", "(sample, marked as such)", "legal name of the seller, shown in the footer (Ley 1480)"},
+	{"LIBRES_SELLER_NIT", "(sample)", "seller's NIT with check digit, e.g. 800.197.268-4 (validated)"},
+	{"LIBRES_SELLER_ADDRESS", "(sample)", "seller's address"},
+	{"LIBRES_SELLER_PHONE", "(sample)", "seller's phone"},
+	{"LIBRES_SELLER_EMAIL", "(sample)", "seller's e-mail"},
 	{"LIBRES_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LIBRES_LOG_FORMAT", "text", "text or json"},
 	{"LIBRES_SHUTDOWN_GRACE", "15", "seconds in-flight requests get on shutdown"},
@@ -127,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Host == "" && !strings.HasPrefix(c.MediaBaseURL, "/")) {
 		errs = append(errs, &Error{"LIBRES_MEDIA_BASE_URL", c.MediaBaseURL, "want an absolute URL or a path starting with /"})
 	}
+	c.Seller, errs = loadSeller(str, errs)
 	lvl := str("LIBRES_LOG_LEVEL", "info")
 	if err := c.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
 		errs = append(errs, &Error{"LIBRES_LOG_LEVEL", lvl, "want debug, info, warn or error"})
@@ -137,6 +155,45 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.ShutdownGrace = integer("LIBRES_SHUTDOWN_GRACE", 15, 0, 600)
 	return c, errors.Join(errs...)
+}
+
+// loadSeller reads the seller's identity: all five variables, or none (the sample).
+func loadSeller(str func(name, def string) string, errs []error) (Seller, []error) {
+	set := 0
+	for _, v := range sellerVars {
+		if str(v, "") != "" {
+			set++
+		}
+	}
+	if set == 0 {
+		return Seller{Name: "Fundación Libres", NIT: "900.123.456-8", Address: "Calle 00 # 00-00, Bogotá D.C., Colombia",
+			Phone: "+57 300 123 4567", Email: "hola@libres.example", Sample: true}, errs
+	}
+	for _, v := range sellerVars {
+		if str(v, "") == "" {
+			errs = append(errs, &Error{v, "", "the seller is identified by all of " + strings.Join(sellerVars, ", ")})
+		}
+	}
+	s := Seller{Name: str("LIBRES_SELLER_NAME", ""), Address: str("LIBRES_SELLER_ADDRESS", ""),
+		Phone: str("LIBRES_SELLER_PHONE", ""), Email: str("LIBRES_SELLER_EMAIL", "")}
+	if raw := str("LIBRES_SELLER_NIT", ""); raw != "" {
+		n, err := nit.Parse(raw)
+		if err != nil {
+			errs = append(errs, &Error{"LIBRES_SELLER_NIT", raw, err.Error()})
+		}
+		s.NIT = n.String()
+	}
+	if s.Email != "" && !strings.Contains(s.Email, "@") {
+		errs = append(errs, &Error{"LIBRES_SELLER_EMAIL", s.Email, "want an e-mail address"})
+	}
+	return s, errs
+}
+
+func (s Seller) label() string {
+	if s.Sample {
+		return s.NIT + " (sample seller: set LIBRES_SELLER_* before opening the shop)"
+	}
+	return s.NIT
 }
 
 // RequireDatabase reports an error naming DATABASE_URL when it is empty.
@@ -170,6 +227,7 @@ func (c Config) Print(w io.Writer) {
 		{"LIBRES_S3_BUCKET", c.S3Bucket},
 		{"LIBRES_S3_REGION", c.S3Region},
 		{"LIBRES_S3_SECURE", strconv.FormatBool(c.S3Secure)},
+		{"LIBRES_SELLER_NIT", c.Seller.label()},
 		{"LIBRES_LOG_LEVEL", c.LogLevel.String()},
 		{"LIBRES_LOG_FORMAT", c.LogFormat},
 		{"LIBRES_SHUTDOWN_GRACE", strconv.Itoa(c.ShutdownGrace)},

@@ -47,6 +47,8 @@ func TestLoadInvalidNamesVariable(t *testing.T) {
 		{"bad bool", map[string]string{"LIBRES_S3_SECURE": "yes please"}, "LIBRES_S3_SECURE"},
 		{"s3 without keys", map[string]string{"LIBRES_S3_ENDPOINT": "127.0.0.1:9000"}, "LIBRES_S3_ACCESS_KEY"},
 		{"bad log level", map[string]string{"LIBRES_LOG_LEVEL": "loud"}, "LIBRES_LOG_LEVEL"},
+		{"seller NIT with a wrong check digit", seller(map[string]string{"LIBRES_SELLER_NIT": "800.197.268-5"}), "LIBRES_SELLER_NIT"},
+		{"seller half configured", map[string]string{"LIBRES_SELLER_NAME": "Fundación X"}, "LIBRES_SELLER_NIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,5 +81,30 @@ func TestPrintMasksSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, "postgres://shop:****@db:5432/libres") {
 		t.Errorf("database URL not shown masked:\n%s", out)
+	}
+}
+
+// seller returns a complete, valid seller configuration with overrides.
+func seller(over map[string]string) map[string]string {
+	m := map[string]string{"LIBRES_SELLER_NAME": "Fundación X", "LIBRES_SELLER_NIT": "8001972684",
+		"LIBRES_SELLER_ADDRESS": "Calle 1 # 2-3, Bogotá", "LIBRES_SELLER_PHONE": "+57 300 000 0000",
+		"LIBRES_SELLER_EMAIL": "hola@x.co"}
+	for k, v := range over {
+		m[k] = v
+	}
+	return m
+}
+
+func TestSeller(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || !c.Seller.Sample {
+		t.Fatalf("no seller configured: %+v, %v; want the sample seller", c.Seller, err)
+	}
+	c, err = Load(env(seller(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Seller.Sample || c.Seller.NIT != "800.197.268-4" || c.Seller.Name != "Fundación X" {
+		t.Errorf("configured seller = %+v", c.Seller)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/seed"
@@ -68,7 +69,11 @@ func setup(m *testing.M) (int, error) {
 	if err := seed.Load(ctx, conn, store, quiet, seed.Options{PhotoWidth: 320}); err != nil {
 		return 0, err
 	}
-	srv, err := New(Deps{Log: quiet, Catalog: catalog.NewStore(conn), WebFS: web.FS,
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		return 0, err
+	}
+	srv, err := New(Deps{Log: quiet, Seller: cfg.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
 		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: store.Handler(), Demo: true})
 	if err != nil {
 		return 0, err

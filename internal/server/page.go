@@ -27,6 +27,7 @@ func (s *Server) page(c *gin.Context, lang, title, description string, alt map[s
 		SwitchLang:  other,
 		OGType:      "website",
 		Demo:        s.Demo,
+		Seller:      s.Seller,
 		Nav:         s.nav(c, lang),
 	}
 	for _, l := range i18n.Languages {

@@ -62,6 +62,10 @@ func TestHomeShowsCatalogAndSEO(t *testing.T) {
 	if !strings.Contains(strings.ToLower(text(doc.Find("footer"))), "ejemplo") {
 		t.Errorf("demo install footer does not say the catalog is sample data: %q", text(doc.Find("footer")))
 	}
+	// Ley 1480: who sells is on every page; the demo's identity says it is a sample.
+	if seller := text(doc.Find("footer address")); !strings.Contains(seller, "900.123.456-8") || !strings.Contains(seller, "@") {
+		t.Errorf("footer seller identification = %q", seller)
+	}
 	if doc.Find(`a[href="/en"]`).Length() == 0 {
 		t.Errorf("no language switcher link to /en")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/i18n"
 )
 
@@ -20,11 +21,12 @@ import (
 type Deps struct {
 	Log          *slog.Logger
 	Catalog      *catalog.Store
-	WebFS        fs.FS        // web.FS: templates, static, content, locales
-	BaseURL      string       // public origin, no trailing slash
-	MediaBaseURL string       // public base of photo URLs
-	MediaHandler http.Handler // serves /media/ when photos are on local disk; nil with S3
-	Demo         bool         // the catalog is sample data
+	WebFS        fs.FS         // web.FS: templates, static, content, locales
+	BaseURL      string        // public origin, no trailing slash
+	MediaBaseURL string        // public base of photo URLs
+	MediaHandler http.Handler  // serves /media/ when photos are on local disk; nil with S3
+	Demo         bool          // the catalog is sample data
+	Seller       config.Seller // who sells, shown in every footer
 }
 
 // Server holds the parsed templates and dependencies.

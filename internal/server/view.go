@@ -1,6 +1,10 @@
 package server
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/libres/storefront/internal/config"
+)
 
 // Page is what every template receives. Handlers fill Page and put the page-specific
 // view model in Data. Every user-visible string is either data from the catalog (already
@@ -17,7 +21,8 @@ type Page struct {
 	OGImage     string // absolute URL, may be empty
 	JSONLD      any    // marshalled into <script type="application/ld+json"> when not nil
 	Demo        bool   // the catalog is sample data: footer says so
-	NoIndex     bool   // error pages: <meta name="robots" content="noindex">
+	Seller      config.Seller
+	NoIndex     bool // error pages: <meta name="robots" content="noindex">
 	Nav         Nav
 	Query       string // current search text (header search box)
 	Data        any    // page view model, one of the *View types below
