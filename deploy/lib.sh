@@ -78,7 +78,8 @@ alive() {
 	[[ "${stat%% *}" != Z ]]
 }
 
-# stop_pid sends SIGTERM to PID, waits up to 10 s for it to exit, then sends
+# stop_pid sends SIGTERM to PID, waits up to STOP_WAIT seconds (default: the store's
+# LIBRES_SHUTDOWN_GRACE, 15, plus 5) for it to exit, then sends
 # SIGKILL. NAME must occur in the process's command line; this guards against
 # killing an unrelated process that reused a stale pid.
 stop_pid() {
@@ -90,10 +91,11 @@ stop_pid() {
 		return 0
 	fi
 	kill -TERM "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 100; i++)); do
+	local wait=${STOP_WAIT:-$((${LIBRES_SHUTDOWN_GRACE:-15} + 5))}
+	for ((i = 0; i < wait * 10; i++)); do
 		alive "$pid" || return 0
 		sleep 0.1
 	done
-	log "$name (pid $pid) ignored SIGTERM for 10 s; killing it"
+	log "$name (pid $pid) ignored SIGTERM for $wait s; killing it"
 	kill -KILL "$pid" 2>/dev/null || true
 }

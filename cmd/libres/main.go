@@ -119,7 +119,7 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 		return err
 	}
 	defer conn.Close()
-	store, _, err := openMedia(ctx, cfg)
+	store, err := openMedia(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -134,20 +134,14 @@ func openWithFlags(ctx context.Context, cfg config.Config, fs *flag.FlagSet, arg
 	return db.Open(ctx, cfg.DatabaseURL)
 }
 
-// openMedia returns the photo store: S3 when configured, else the local directory (whose
-// handler the app then mounts at /media).
-func openMedia(ctx context.Context, cfg config.Config) (media.Store, http.Handler, error) {
+// openMedia returns the photo store: S3 when configured, else the local directory.
+func openMedia(ctx context.Context, cfg config.Config) (media.Store, error) {
 	if cfg.UseS3() {
-		s, err := media.NewS3(ctx, media.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
+		return media.NewS3(ctx, media.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey,
 			SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region, Secure: cfg.S3Secure,
 			PublicBaseURL: cfg.MediaBaseURL})
-		return s, nil, err
 	}
-	d, err := media.NewDisk(cfg.MediaDir, cfg.MediaBaseURL)
-	if err != nil {
-		return nil, nil, err
-	}
-	return d, d.Handler(), nil
+	return media.NewDisk(cfg.MediaDir, cfg.MediaBaseURL)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
@@ -158,9 +152,18 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return err
 	}
 	defer conn.Close()
-	_, mediaHandler, err := openMedia(ctx, cfg)
-	if err != nil {
-		return err
+	// The storefront only builds photo URLs; with S3 it does not need the bucket to
+	// answer at start-up. With local photos it serves them itself.
+	var mediaHandler http.Handler
+	if !cfg.UseS3() {
+		d, err := media.NewDisk(cfg.MediaDir, cfg.MediaBaseURL)
+		if err != nil {
+			return err
+		}
+		mediaHandler = d.Handler()
+	}
+	if cfg.Seller.Sample {
+		log.Warn("no seller configured: the footer shows a sample identity; set LIBRES_SELLER_* before opening the shop")
 	}
 	srv, err := newServer(ctx, conn, cfg, log, mediaHandler)
 	if err != nil {
@@ -184,6 +187,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		return fmt.Errorf("listen on port %d: %w", cfg.Port, err)
 	case <-ctx.Done():
 	}
+	// A second Ctrl-C or SIGTERM during the grace period stops the process at once.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	log.Info("shutting down: finishing in-flight requests", "grace", time.Duration(cfg.ShutdownGrace)*time.Second)
 	sctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownGrace)*time.Second)
 	defer cancel()

@@ -134,7 +134,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where = append(where, "p.status = 'active'")
+	where = append(where, "p.status = 'active'", "w.active")
 	rank := "0::float8"
 	if terms != "" {
 		t := arg(terms)
@@ -175,7 +175,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		JOIN workshops w ON w.id = p.workshop_id
 		LEFT JOIN LATERAL (
 			SELECT bool_or(stock_on_hand > 0) AS in_stock,
-				array_agg(size ORDER BY position, id) FILTER (WHERE size <> '') AS sizes
+				array_agg(DISTINCT size) FILTER (WHERE size <> '') AS sizes
 			FROM variants WHERE product_id = p.id) v ON true
 		LEFT JOIN LATERAL (
 			SELECT object_key, width, height, renditions, alt_es, alt_en FROM photos

@@ -73,7 +73,9 @@ const productCols = `id, slug, workshop_id, category_id, title_es, title_en, des
 // ActiveProductBySlug returns a product on sale with its variants and photos, or
 // db.ErrNotFound (drafts and archived products are not shown to shoppers).
 func (s *Store) ActiveProductBySlug(ctx context.Context, slug string) (Product, error) {
-	q := `SELECT ` + productCols + ` FROM products WHERE slug = $1 AND status = 'active'`
+	// A product of an inactive workshop (consent withdrawn, workshop closed) is not on sale.
+	q := `SELECT ` + productCols + ` FROM products WHERE slug = $1 AND status = 'active'
+		AND workshop_id IN (SELECT id FROM workshops WHERE active)`
 	var p Product
 	if err := sqlx.GetContext(ctx, s.db, &p, q, slug); err != nil {
 		return p, fmt.Errorf("product %q: %w", slug, db.Translate(err))
@@ -95,13 +97,19 @@ func (s *Store) ActiveProductBySlug(ctx context.Context, slug string) (Product, 
 // in numeric order, then letter sizes in S–XXL order.
 func (s *Store) Sizes(ctx context.Context, categoryID int64) ([]string, error) {
 	const q = `SELECT DISTINCT v.size FROM variants v JOIN products p ON p.id = v.product_id
-		WHERE p.status = 'active' AND v.size <> '' AND ($1 = 0 OR p.category_id = $1)`
+		JOIN workshops w ON w.id = p.workshop_id
+		WHERE p.status = 'active' AND w.active AND v.size <> '' AND ($1::bigint = 0 OR p.category_id = $1)`
 	var sizes []string
 	if err := sqlx.SelectContext(ctx, s.db, &sizes, q, categoryID); err != nil {
 		return nil, fmt.Errorf("list sizes: %w", err)
 	}
-	sort.Slice(sizes, func(i, j int) bool { return sizeRank(sizes[i]) < sizeRank(sizes[j]) })
+	SortSizes(sizes)
 	return sizes, nil
+}
+
+// SortSizes orders sizes for people: numeric sizes by number, then S, M, L, XL…
+func SortSizes(sizes []string) {
+	sort.SliceStable(sizes, func(i, j int) bool { return sizeRank(sizes[i]) < sizeRank(sizes[j]) })
 }
 
 var letterSizes = map[string]int{"XXS": 1, "XS": 2, "S": 3, "M": 4, "L": 5, "XL": 6, "XXL": 7, "XXXL": 8}
@@ -124,7 +132,8 @@ type SitemapEntry struct {
 
 // ActiveSlugs lists the products on sale for the sitemap.
 func (s *Store) ActiveSlugs(ctx context.Context) ([]SitemapEntry, error) {
-	const q = `SELECT slug, updated_at FROM products WHERE status = 'active' ORDER BY id`
+	const q = `SELECT p.slug, p.updated_at FROM products p JOIN workshops w ON w.id = p.workshop_id
+		WHERE p.status = 'active' AND w.active ORDER BY p.id`
 	var es []SitemapEntry
 	if err := sqlx.SelectContext(ctx, s.db, &es, q); err != nil {
 		return nil, fmt.Errorf("list product slugs: %w", err)

@@ -114,8 +114,11 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.BaseURL = strings.TrimRight(str("LIBRES_BASE_URL", fmt.Sprintf("http://localhost:%d", c.Port)), "/")
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, &Error{"LIBRES_BASE_URL", c.BaseURL, "want an absolute http(s) URL such as https://libres.example.co"})
+	// An origin only: the app serves its pages at the root, so a path here would make
+	// every canonical URL and sitemap entry point where nothing is served.
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		errs = append(errs, &Error{"LIBRES_BASE_URL", c.BaseURL, "want an origin such as https://libres.example.co (no path, query or user)"})
 	}
 	c.MediaDir = str("LIBRES_MEDIA_DIR", ".data/media")
 	c.S3Endpoint = str("LIBRES_S3_ENDPOINT", "")
@@ -141,8 +144,10 @@ func Load(getenv func(string) string) (Config, error) {
 		defMedia = scheme + "://" + c.S3Endpoint + "/" + c.S3Bucket
 	}
 	c.MediaBaseURL = strings.TrimRight(str("LIBRES_MEDIA_BASE_URL", defMedia), "/")
-	if u, err := url.Parse(c.MediaBaseURL); err != nil || (u.Host == "" && !strings.HasPrefix(c.MediaBaseURL, "/")) {
-		errs = append(errs, &Error{"LIBRES_MEDIA_BASE_URL", c.MediaBaseURL, "want an absolute URL or a path starting with /"})
+	if u, err := url.Parse(c.MediaBaseURL); err != nil || u.RawQuery != "" || u.Fragment != "" ||
+		(u.Host != "" && u.Scheme != "http" && u.Scheme != "https") ||
+		(u.Host == "" && (!strings.HasPrefix(c.MediaBaseURL, "/") || strings.HasPrefix(c.MediaBaseURL, "//") || u.Path == "/")) {
+		errs = append(errs, &Error{"LIBRES_MEDIA_BASE_URL", c.MediaBaseURL, "want an http(s) URL such as https://cdn.example.co/photos, or a path such as /media"})
 	}
 	c.Seller, errs = loadSeller(str, errs)
 	lvl := str("LIBRES_LOG_LEVEL", "info")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,7 +97,7 @@ func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
 		WorkshopURL: workshopPath(lang, c.WorkshopSlug),
 		Price:       money.Format(money.Amount{Minor: c.PriceMinor, Currency: c.Currency}, lang),
 		SoldOut:     !c.InStock,
-		Sizes:       sizeRange(c.Sizes),
+		Sizes:       sizeRange(slices.Clone(c.Sizes)),
 		Lang:        lang,
 	}
 	if img {
@@ -116,8 +117,10 @@ func (s *Server) cards(cs []catalog.Card, lang string, eager int) []ProductCard 
 	return out
 }
 
-// sizeRange summarises sizes: "35–44" for a numeric run, "S–XL" for letters.
+// sizeRange summarises sizes: "35–44" for shoes, "S–XL" for letters, "M" for one.
 func sizeRange(sizes []string) string {
+	catalog.SortSizes(sizes)
+	sizes = slices.Compact(sizes)
 	switch len(sizes) {
 	case 0:
 		return ""

@@ -226,8 +226,12 @@ func TestEnglishPages(t *testing.T) {
 	}
 	// A Spanish category slug under /en redirects to the English one.
 	res, err := http.Get(testURL + "/en/catalog/calzado")
-	if err != nil || res.Request.URL.Path != "/en/catalog/shoes" {
-		t.Errorf("/en/catalog/calzado ended at %v (%v), want /en/catalog/shoes", res.Request.URL, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path != "/en/catalog/shoes" {
+		t.Errorf("/en/catalog/calzado ended at %v, want /en/catalog/shoes", res.Request.URL)
 	}
 }
 
@@ -277,7 +281,7 @@ func TestBadInputNeverBreaksThePage(t *testing.T) {
 		"/catalogo?sort=1;DROP%20TABLE%20products", "/catalogo?size=%27%20OR%201=1",
 		"/catalogo?workshop=../../etc", "/buscar?q=" + long, "/buscar?q=%ff%fe%fd",
 		"/buscar?q=%27%3B%20DROP%20TABLE%20products%3B--", "/buscar?q=a%26b%7Cc%21%3A%2A",
-		"/catalogo?%zz=1", "/producto/%ff", "/taller/%ff", "/catalogo/%ff",
+		"/catalogo?%zz=1", "/catalogo?size=%00", "/catalogo?size=M%00", "/buscar?q=%00", "/producto/%ff", "/taller/%ff", "/catalogo/%ff",
 	}
 	for _, path := range paths {
 		res, err := http.Get(testURL + path)
@@ -377,5 +381,72 @@ func TestVariantPriceShown(t *testing.T) {
 	want := strings.ReplaceAll(money.Format(money.Amount{Minor: row.Price, Currency: "COP"}, "es"), "\u00a0", " ")
 	if !strings.Contains(label, want) {
 		t.Errorf("option label %q does not show its price %q", label, want)
+	}
+}
+
+// TestNoticesSayWhatHappened: ignored or corrected input is explained truthfully.
+func TestNoticesSayWhatHappened(t *testing.T) {
+	past := mustGet(t, "/catalogo?page=50")
+	if n := text(past.Find(".notice, .notices, [role=status]")); !strings.Contains(n, "última") {
+		t.Errorf("page past the end: notice %q, want it to say the last page is shown", n)
+	}
+	if cur := text(past.Find(`[aria-current="page"]`)); cur != "2" {
+		t.Errorf("page past the end shows page %q, want the last (2)", cur)
+	}
+	swapped := mustGet(t, "/catalogo?min=150000&max=50000")
+	if n := text(swapped.Find(".notice, .notices, [role=status]")); !strings.Contains(n, "intercambiamos") {
+		t.Errorf("min above max: notice %q", n)
+	}
+	for _, p := range prices(swapped) {
+		if p < 50000 || p > 150000 {
+			t.Errorf("swapped range shows a product at %d", p)
+		}
+	}
+}
+
+func TestHeadRequests(t *testing.T) {
+	for _, path := range []string{"/", "/catalogo", "/en/catalog/shoes", "/nosotros"} {
+		res, err := http.Head(testURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s = %d, want 200", path, res.StatusCode)
+		}
+	}
+}
+
+// TestInactiveWorkshopHidesItsProducts: switching a workshop off (consent withdrawn,
+// workshop closed) takes its products off sale everywhere, not just its page.
+func TestInactiveWorkshopHidesItsProducts(t *testing.T) {
+	ctx := context.Background()
+	var w struct {
+		ID   int64  `db:"id"`
+		Slug string `db:"slug"`
+	}
+	if err := testDB.GetContext(ctx, &w, `SELECT id, slug FROM workshops ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	var product string
+	if err := testDB.GetContext(ctx, &product, `SELECT slug FROM products WHERE workshop_id = $1 LIMIT 1`, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := count(t, mustGet(t, "/catalogo"))
+	if _, err := testDB.ExecContext(ctx, `UPDATE workshops SET active = false WHERE id = $1`, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { testDB.ExecContext(ctx, `UPDATE workshops SET active = true WHERE id = $1`, w.ID) })
+	for _, path := range []string{"/producto/" + product, "/taller/" + w.Slug} {
+		if res, _ := get(t, path); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s = %d with the workshop inactive, want 404", path, res.StatusCode)
+		}
+	}
+	after := count(t, mustGet(t, "/catalogo"))
+	if after >= before {
+		t.Errorf("catalog lists %d products with a workshop inactive, %d before", after, before)
+	}
+	if doc := mustGet(t, "/catalogo"); doc.Find(`a[href="/taller/`+w.Slug+`"]`).Length() > 0 {
+		t.Errorf("catalog still links to the inactive workshop")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -68,21 +69,32 @@ func (s *Server) Handler() http.Handler {
 	r.GET("/static/*path", s.assets.handler())
 	r.HEAD("/static/*path", s.assets.handler())
 	if s.MediaHandler != nil {
-		h := gin.WrapH(http.StripPrefix("/media", s.MediaHandler))
-		r.GET("/media/*path", h)
-		r.HEAD("/media/*path", h)
+		// Photos on local disk are served at the configured base path (default /media);
+		// with an absolute base (a CDN pulling from the app) they stay at /media.
+		mount := "/media"
+		if strings.HasPrefix(s.MediaBaseURL, "/") {
+			mount = s.MediaBaseURL
+		}
+		h := gin.WrapH(http.StripPrefix(mount, s.MediaHandler))
+		r.GET(mount+"/*path", h)
+		r.HEAD(mount+"/*path", h)
+	}
+	// Pages answer HEAD too (monitors and link checkers use it); net/http drops the body.
+	page := func(path string, h gin.HandlerFunc) {
+		r.GET(path, h)
+		r.HEAD(path, h)
 	}
 	for _, lang := range i18n.Languages {
 		p := routes[lang]
-		r.GET(p.Home, s.wrap(lang, s.handleHome))
-		r.GET(p.Catalog, s.wrap(lang, s.handleListing))
-		r.GET(p.Catalog+"/:category", s.wrap(lang, s.handleListing))
-		r.GET(p.Search, s.wrap(lang, s.handleSearch))
-		r.GET(p.Product+"/:slug", s.wrap(lang, s.handleProduct))
-		r.GET(p.Workshops, s.wrap(lang, s.handleWorkshops))
-		r.GET(p.Workshop+"/:slug", s.wrap(lang, s.handleWorkshop))
+		page(p.Home, s.wrap(lang, s.handleHome))
+		page(p.Catalog, s.wrap(lang, s.handleListing))
+		page(p.Catalog+"/:category", s.wrap(lang, s.handleListing))
+		page(p.Search, s.wrap(lang, s.handleSearch))
+		page(p.Product+"/:slug", s.wrap(lang, s.handleProduct))
+		page(p.Workshops, s.wrap(lang, s.handleWorkshops))
+		page(p.Workshop+"/:slug", s.wrap(lang, s.handleWorkshop))
 		for name, path := range p.Pages {
-			r.GET(path, s.wrap(lang, s.handleContent(name)))
+			page(path, s.wrap(lang, s.handleContent(name)))
 		}
 	}
 	r.NoRoute(func(c *gin.Context) {
@@ -110,8 +122,14 @@ var errBadRequest = errors.New("bad request")
 func (s *Server) wrap(lang string, h func(c *gin.Context, lang string) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := h(c, lang); err != nil {
-			status := statusOf(err)
-			s.renderError(c, lang, status, err)
+			if c.Request.Context().Err() != nil {
+				// The shopper left (closed the tab, lost signal): nobody to answer, and
+				// not the server's fault, so no error page and no error log.
+				s.Log.Debug("request abandoned", "request_id", c.GetString(requestIDKey), "err", err)
+				c.AbortWithStatus(499)
+				return
+			}
+			s.renderError(c, lang, statusOf(err), err)
 		}
 	}
 }

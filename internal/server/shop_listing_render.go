@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -35,6 +36,10 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	if err != nil {
 		return err
 	}
+	// Only sizes on sale count; anything else typed into the URL is dropped, so it
+	// never reaches a query (a NUL byte, say, which PostgreSQL refuses in text).
+	p.sizes = slices.DeleteFunc(p.sizes, func(sz string) bool { return !slices.Contains(sizes, sz) })
+	f.Sizes = p.sizes
 	if search && p.q == "" {
 		f.Query = ""
 	}
@@ -44,7 +49,7 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	}
 	pages := (res.Total + perPage - 1) / perPage
 	if pages > 0 && p.page > pages {
-		p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_page"))
+		p.notices = append(p.notices, s.msgs.T(lang, "notice.page_past_end"))
 		p.page, f.Page = pages, pages
 		if res, err = s.Catalog.List(ctx, f); err != nil {
 			return err
@@ -114,9 +119,12 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	alt := map[string]string{}
 	for _, l := range []string{"es", "en"} {
 		alt[l] = path(l)
-		if search || p.page > 1 {
-			// Search results and later pages are their own pages; filters are not.
+		switch {
+		case search:
 			alt[l] = withQuery(path(l), p.query(p.page, search))
+		case p.page > 1:
+			// Later pages are their own pages; filters are not.
+			alt[l] = withQuery(path(l), "page="+itoa(p.page))
 		}
 	}
 	pg := s.page(c, lang, title, desc, alt)
