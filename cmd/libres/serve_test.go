@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/libres/storefront/internal/db/dbtest"
 )
 
@@ -78,7 +80,53 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Errorf("/readyz = %d", res.StatusCode)
 	}
+	// A request in flight when the signal comes still gets its page: hold the products
+	// table locked so /catalogo waits in the database, signal, then release the lock.
+	conn, err := sqlx.Open("postgres", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tx, err := conn.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE products IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	inflight := make(chan int, 1)
+	go func() {
+		res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/catalogo", port))
+		if err != nil {
+			inflight <- -1
+			return
+		}
+		res.Body.Close()
+		inflight <- res.StatusCode
+	}()
+	// Wait until the page's query is blocked on the lock.
+	for i := 0; ; i++ {
+		var waiting int
+		if err := conn.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if i == 200 {
+			t.Fatal("the request never reached the database")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 	cancel()
+	time.Sleep(300 * time.Millisecond) // let shutdown begin while the request waits
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-inflight; code != http.StatusOK {
+		t.Errorf("in-flight request during shutdown answered %d, want 200", code)
+	}
 	select {
 	case err := <-done:
 		if err != nil {
