@@ -109,6 +109,20 @@ CREATE TABLE photos (
 );
 CREATE INDEX photos_product_idx ON photos (product_id, position);
 
+-- updated_at follows every change (sitemap lastmod, caches), whoever writes the row.
+-- +goose StatementBegin
+CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at = now();
+    RETURN NEW;
+END;
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER products_updated_at BEFORE UPDATE ON products
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+CREATE TRIGGER workshops_updated_at BEFORE UPDATE ON workshops
+    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
 -- Small key/value settings, e.g. demo=true when the catalog is sample data.
 CREATE TABLE site_settings (
     key   text PRIMARY KEY,
@@ -117,6 +131,9 @@ CREATE TABLE site_settings (
 
 -- +goose Down
 DROP TABLE site_settings;
+DROP TRIGGER workshops_updated_at ON workshops;
+DROP TRIGGER products_updated_at ON products;
+DROP FUNCTION set_updated_at();
 DROP TABLE photos;
 DROP TABLE variants;
 DROP TABLE products;

@@ -82,6 +82,11 @@ func TestConstraints(t *testing.T) {
 		{"bad slug", `INSERT INTO products (slug, workshop_id, category_id, title_es, title_en, price_minor) VALUES ('Not A Slug', 1, 1, 'Z', 'Z', 1)`},
 		{"stock below zero by update", `UPDATE variants SET stock_on_hand = stock_on_hand - 3 WHERE sku = 'SKU-1'`},
 	}
+	var changed bool
+	if err := conn.GetContext(ctx, &changed, `UPDATE products SET title_es = 'Zapato nuevo'
+		WHERE slug = 'zapato' RETURNING updated_at > created_at`); err != nil || !changed {
+		t.Errorf("updated_at did not follow an update (%v)", err)
+	}
 	for _, b := range bad {
 		if _, err := conn.ExecContext(ctx, b.q); err == nil {
 			t.Errorf("%s: accepted, want a constraint error", b.name)

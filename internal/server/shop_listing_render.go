@@ -97,7 +97,11 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	if p.page < pages {
 		v.NextURL = withQuery(self, p.query(p.page+1, search))
 	}
-	for n := 1; n <= pages; n++ {
+	for _, n := range pageWindow(p.page, pages) {
+		if n == 0 {
+			v.PageLinks = append(v.PageLinks, PageLink{}) // a gap: "…"
+			continue
+		}
 		v.PageLinks = append(v.PageLinks, PageLink{N: n, URL: withQuery(self, p.query(n, search)), Current: n == p.page})
 	}
 
@@ -133,4 +137,18 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	pg.NoIndex = search
 	pg.Data = v
 	return s.render(c, http.StatusOK, "listing", pg)
+}
+
+// pageWindow lists the page numbers to link: the first, the last, and two either side
+// of the current one; 0 marks a gap.
+func pageWindow(cur, pages int) []int {
+	var out []int
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= cur-2 && n <= cur+2) {
+			out = append(out, n)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
 }
