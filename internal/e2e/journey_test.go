@@ -140,6 +140,14 @@ func stepSize38(ctx context.Context, j *journey) error {
 	if !checked {
 		return errors.New("after filtering, size 38 is not shown as chosen")
 	}
+	// With the filters folded away on a phone, a visible chip says what is in force.
+	chip, err := eval[bool](ctx, `[...document.querySelectorAll('.active-filters a')].some(a => a.checkVisibility() && a.textContent.includes('Talla 38'))`)
+	if err != nil {
+		return err
+	}
+	if !chip {
+		return errors.New(`after filtering, no visible "Talla 38" chip shows the size filter in force`)
+	}
 	_, err = visibleProducts(ctx)
 	return err
 }

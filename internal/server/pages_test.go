@@ -450,3 +450,37 @@ func TestInactiveWorkshopHidesItsProducts(t *testing.T) {
 		t.Errorf("catalog still links to the inactive workshop")
 	}
 }
+
+// TestActiveFiltersCanBeRemoved: the filters in force show as chips; each removes itself.
+func TestActiveFiltersCanBeRemoved(t *testing.T) {
+	doc := mustGet(t, "/catalogo/calzado?size=38&stock=1&max=200000")
+	chips := doc.Find(".active-filters a")
+	var labels []string
+	chips.Each(func(_ int, s *goquery.Selection) { labels = append(labels, text(s)) })
+	want := []string{"Talla 38", "Solo disponibles", "Hasta $ 200.000"}
+	for _, w := range want {
+		found := false
+		for _, l := range labels {
+			found = found || strings.HasPrefix(l, w)
+		}
+		if !found {
+			t.Errorf("active filter chips %q lack %q", labels, w)
+		}
+	}
+	href, _ := chips.First().Attr("href")
+	after := mustGet(t, href)
+	for _, l := range strings.Split(text(after.Find(".active-filters")), "×") {
+		if strings.Contains(l, "Talla 38") {
+			t.Errorf("following the size chip (%s) kept the size filter", href)
+		}
+	}
+	only38 := mustGet(t, "/catalogo/calzado?size=38")
+	href, _ = only38.Find(".active-filters a").First().Attr("href")
+	if href != "/catalogo/calzado" || count(t, mustGet(t, href)) <= count(t, only38) {
+		t.Errorf("removing the size filter (%q) did not widen the results", href)
+	}
+	en := mustGet(t, "/en/catalog/shoes?size=38")
+	if l := text(en.Find(".active-filters a").First()); !strings.HasPrefix(l, "Size 38") {
+		t.Errorf("English chip = %q", l)
+	}
+}

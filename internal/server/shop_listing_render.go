@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/money"
 )
 
 func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, cat *catalog.Category, search bool) error {
@@ -84,6 +85,7 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 		}
 		v.Sizes = append(v.Sizes, Option{Value: sz, Label: sz, Selected: sel})
 	}
+	v.Active = s.activeFilters(p, lang, self, search, workshops)
 	sorts := []string{catalog.SortNewest, catalog.SortPriceAsc, catalog.SortPriceDesc}
 	if search && p.q != "" {
 		sorts = append([]string{catalog.SortRelevance}, sorts...)
@@ -149,6 +151,40 @@ func pageWindow(cur, pages int) []int {
 		} else if len(out) > 0 && out[len(out)-1] != 0 {
 			out = append(out, 0)
 		}
+	}
+	return out
+}
+
+// activeFilters lists the filters in force with links that drop one at a time, so a
+// shopper on a phone (filters folded away) sees what narrows the results.
+func (s *Server) activeFilters(p listingParams, lang, self string, search bool, workshops []catalog.Workshop) []ActiveFilter {
+	without := func(change func(q *listingParams)) string {
+		q := p
+		q.sizes = slices.Clone(p.sizes)
+		change(&q)
+		return withQuery(self, q.query(1, search))
+	}
+	var out []ActiveFilter
+	for _, w := range workshops {
+		if w.Slug == p.workshop {
+			out = append(out, ActiveFilter{w.Name, without(func(q *listingParams) { q.workshop = "" })})
+		}
+	}
+	for _, sz := range p.sizes {
+		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_size", sz), without(func(q *listingParams) {
+			q.sizes = slices.DeleteFunc(q.sizes, func(x string) bool { return x == sz })
+		})})
+	}
+	if p.inStock {
+		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_stock"), without(func(q *listingParams) { q.inStock = false })})
+	}
+	if p.min != "" {
+		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_min", money.Format(money.Amount{Minor: p.minMinor, Currency: "COP"}, lang)),
+			without(func(q *listingParams) { q.min, q.minMinor = "", 0 })})
+	}
+	if p.max != "" {
+		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_max", money.Format(money.Amount{Minor: p.maxMinor, Currency: "COP"}, lang)),
+			without(func(q *listingParams) { q.max, q.maxMinor = "", 0 })})
 	}
 	return out
 }

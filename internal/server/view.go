@@ -110,8 +110,14 @@ type ListingView struct {
 	PrevURL     string // empty on first page
 	NextURL     string // empty on last page
 	PageLinks   []PageLink
-	ClearURL    string   // listing without filters
-	Notices     []string // localised messages about ignored input ("Precio mínimo no válido: se ignoró")
+	Active      []ActiveFilter // filters in force, each with a link that removes it
+	ClearURL    string         // listing without filters
+	Notices     []string       // localised messages about ignored input ("Precio mínimo no válido: se ignoró")
+}
+
+// ActiveFilter is a filter in force, shown as a chip that removes it.
+type ActiveFilter struct {
+	Label, RemoveURL string
 }
 
 // SizeOption is one choice of the size picker on a product page.
