@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -85,4 +86,46 @@ func TestPhotosAndAssetsAreCacheable(t *testing.T) {
 			t.Errorf("GET %s = %d, %q, %q", u.path, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"))
 		}
 	}
+}
+
+// TestPagesAreCompressed: a browser that accepts gzip gets the page compressed and whole.
+func TestPagesAreCompressed(t *testing.T) {
+	req, _ := http.NewRequest("GET", testURL+"/catalogo", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := http.DefaultTransport.RoundTrip(req) // no transparent decompression
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding = %q, want gzip", res.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cardTitles(doc)) == 0 {
+		t.Errorf("decompressed listing shows no products")
+	}
+	plain, err := http.DefaultTransport.RoundTrip(mustRequest(t, testURL+"/catalogo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain.Body.Close()
+	if plain.Header.Get("Content-Encoding") != "" {
+		t.Errorf("a client without Accept-Encoding got %q", plain.Header.Get("Content-Encoding"))
+	}
+}
+
+func mustRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
