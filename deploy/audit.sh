@@ -31,14 +31,7 @@ for var in $(compgen -e); do
 done
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-audit.XXXXXX")
-chmod 711 "$TMP" # PostgreSQL runs as "postgres" when we are root: it must pass through
-PG_DIR="$TMP/pg"
-PG_TMP=""
-if ((EUID == 0)) && ! runuser -u postgres -- test -x "$TMP" 2>/dev/null; then
-	PG_TMP=$(mktemp -d /tmp/libres-audit-pg.XXXXXX)
-	chmod 711 "$PG_TMP"
-	PG_DIR="$PG_TMP/pg"
-fi
+scratch_pg_dir "$TMP" libres-audit
 PG_STARTED=0
 S3_STARTED=0
 SERVER_PID=""

@@ -99,3 +99,24 @@ stop_pid() {
 	log "$name (pid $pid) ignored SIGTERM for $wait s; killing it"
 	kill -KILL "$pid" 2>/dev/null || true
 }
+
+# postgres_reaches DIR is true unless we are root and the "postgres" user cannot pass
+# through to DIR: PostgreSQL refuses to run as root, so as root it runs as postgres.
+postgres_reaches() {
+	((EUID != 0)) || runuser -u postgres -- test -x "$1" 2>/dev/null
+}
+
+# scratch_pg_dir TMP NAME sets PG_DIR to TMP/pg, or, when postgres cannot reach TMP
+# (a TMPDIR under /root, say), to /tmp/NAME-pg.XXXXXX/pg; PG_TMP is then that extra
+# directory, for the caller to remove. TMP itself is made passable (711, not listable).
+# shellcheck disable=SC2034 # PG_DIR and PG_TMP are the function's results
+scratch_pg_dir() {
+	chmod 711 "$1"
+	PG_DIR="$1/pg"
+	PG_TMP=""
+	if ! postgres_reaches "$1"; then
+		PG_TMP=$(mktemp -d "/tmp/$2-pg.XXXXXX")
+		chmod 711 "$PG_TMP"
+		PG_DIR="$PG_TMP/pg"
+	fi
+}

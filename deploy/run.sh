@@ -18,7 +18,7 @@ ROOT=$(repo_root)
 cd "$ROOT"
 
 PG_DIR=${LIBRES_PG_DIR:-$ROOT/.data/pg}
-if [[ -z "${LIBRES_PG_DIR:-}" ]] && ((EUID == 0)) && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
+if [[ -z "${LIBRES_PG_DIR:-}" ]] && ! postgres_reaches "$ROOT"; then
 	# As root, PostgreSQL runs as "postgres", which cannot reach into this checkout
 	# (e.g. a clone in a 700 temp directory). Keep the cluster in /var/tmp instead,
 	# linked from .data/pg so that the next run finds and reuses it.

@@ -35,15 +35,7 @@ cd "$ROOT"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-test.XXXXXX")
 # mktemp makes a 700 directory. As root, PostgreSQL runs as "postgres", which must be
 # able to pass through it (not list it) to reach its own data directory inside.
-chmod 711 "$TMP"
-PG_DIR="$TMP/pg"
-PG_TMP="" # a second directory for PostgreSQL, only when $TMP is out of its reach
-if ((EUID == 0)) && ! runuser -u postgres -- test -x "$TMP" 2>/dev/null; then
-	# TMPDIR itself is closed to other users (e.g. under /root): /tmp is not.
-	PG_TMP=$(mktemp -d /tmp/libres-test-pg.XXXXXX)
-	chmod 711 "$PG_TMP"
-	PG_DIR="$PG_TMP/pg"
-fi
+scratch_pg_dir "$TMP" libres-test # sets PG_DIR (and PG_TMP when $TMP is out of reach)
 PG_STARTED=0
 S3_STARTED=0
 

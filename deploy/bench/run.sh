@@ -44,6 +44,8 @@ ensure_wrk() {
 }
 
 TMP=""
+PG_DIR=""
+PG_TMP=""
 PG_STARTED=0
 APP_PID=""
 BASE_PID=""
@@ -59,13 +61,13 @@ cleanup() {
 		wait "$pid" 2>/dev/null || true
 	done
 	if ((PG_STARTED)); then
-		"$DEPLOY/pg.sh" stop "$TMP/pg" || log "could not stop PostgreSQL"
+		"$DEPLOY/pg.sh" stop "$PG_DIR" || log "could not stop PostgreSQL"
 	fi
 	if [[ -n "$TMP" ]]; then
 		if [[ "${KEEP_TMP:-0}" == 1 ]]; then
 			log "kept $TMP"
 		else
-			rm -rf "$TMP"
+			rm -rf "$TMP" ${PG_TMP:+"$PG_TMP"}
 		fi
 	fi
 	exit "$status"
@@ -141,11 +143,11 @@ run_wrk() {
 main() {
 	ensure_wrk
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-bench.XXXXXX")
-	chmod 711 "$TMP" # as root, the "postgres" user must pass through to $TMP/pg
+	scratch_pg_dir "$TMP" libres-bench
 
 	PG_STARTED=1
 	local db_url
-	db_url=$("$DEPLOY/pg.sh" start --ephemeral "$TMP/pg")
+	db_url=$("$DEPLOY/pg.sh" start --ephemeral "$PG_DIR")
 	export DATABASE_URL=$db_url
 
 	log "building bin/libres and bin/bench-baseline"
