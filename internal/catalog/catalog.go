@@ -10,34 +10,60 @@ import (
 	"github.com/libres/storefront/internal/money"
 )
 
-// Facility kinds and product statuses, as in the database enums.
+// FacilityKind is where a workshop works (database enum facility_kind).
+type FacilityKind string
+
+// The facility kinds.
 const (
-	FacilityPrison      = "prison"
-	FacilityPostRelease = "post_release"
-
-	StatusDraft    = "draft"
-	StatusActive   = "active"
-	StatusArchived = "archived"
-
-	TaxStandard = "standard"
-	TaxExempt   = "exempt"
+	FacilityPrison      FacilityKind = "prison"
+	FacilityPostRelease FacilityKind = "post_release"
 )
+
+// FacilityKinds lists every facility kind, for validation and form choices.
+var FacilityKinds = []FacilityKind{FacilityPrison, FacilityPostRelease}
+
+// Status is a product's publication state (database enum product_status). Only active
+// products of active workshops are on sale.
+type Status string
+
+// The product statuses.
+const (
+	StatusDraft    Status = "draft"
+	StatusActive   Status = "active"
+	StatusArchived Status = "archived"
+)
+
+// Statuses lists every product status in the order a product moves through them.
+var Statuses = []Status{StatusDraft, StatusActive, StatusArchived}
+
+// TaxClass says which IVA rule applies to a product (database enum tax_class).
+type TaxClass string
+
+// The tax classes: standard IVA (19%, included in prices) or exempt (goods made in prison
+// workshops with the prison authority's certificate).
+const (
+	TaxStandard TaxClass = "standard"
+	TaxExempt   TaxClass = "exempt"
+)
+
+// TaxClasses lists every tax class.
+var TaxClasses = []TaxClass{TaxStandard, TaxExempt}
 
 // Workshop is a production workshop inside a facility. Credit goes to the workshop;
 // individuals appear only as far as the consent record allows.
 type Workshop struct {
-	ID           int64  `db:"id"`
-	Slug         string `db:"slug"`
-	Name         string `db:"name"`
-	Facility     string `db:"facility"`
-	FacilityKind string `db:"facility_kind"`
-	City         string `db:"city"`
-	Department   string `db:"department"`
-	CraftES      string `db:"craft_es"`
-	CraftEN      string `db:"craft_en"`
-	StoryES      string `db:"story_es"`
-	StoryEN      string `db:"story_en"`
-	Active       bool   `db:"active"`
+	ID           int64        `db:"id"`
+	Slug         string       `db:"slug"`
+	Name         string       `db:"name"`
+	Facility     string       `db:"facility"`
+	FacilityKind FacilityKind `db:"facility_kind"`
+	City         string       `db:"city"`
+	Department   string       `db:"department"`
+	CraftES      string       `db:"craft_es"`
+	CraftEN      string       `db:"craft_en"`
+	StoryES      string       `db:"story_es"`
+	StoryEN      string       `db:"story_en"`
+	Active       bool         `db:"active"`
 	Consent
 	ProductCount int `db:"product_count"`
 }
@@ -90,10 +116,10 @@ type Product struct {
 	TitleEN     string     `db:"title_en"`
 	DescES      string     `db:"description_es"`
 	DescEN      string     `db:"description_en"`
-	Status      string     `db:"status"`
+	Status      Status     `db:"status"`
 	PriceMinor  int64      `db:"price_minor"`
 	Currency    string     `db:"currency"`
-	TaxClass    string     `db:"tax_class"`
+	TaxClass    TaxClass   `db:"tax_class"`
 	Featured    bool       `db:"featured"`
 	PublishedAt *time.Time `db:"published_at"`
 	UpdatedAt   time.Time  `db:"updated_at"`

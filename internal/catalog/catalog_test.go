@@ -8,6 +8,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/db/dbtest"
 )
@@ -158,7 +159,7 @@ func TestProductBySlugHidesDrafts(t *testing.T) {
 	if len(p.Variants) != 2 || p.Variants[0].Size != "38" || p.Variants[0].Stock != 0 || !p.InStock() {
 		t.Errorf("variants = %+v", p.Variants)
 	}
-	if _, err := s.ActiveProductBySlug(ctx, "borrador"); !errors.Is(err, db.ErrNotFound) {
+	if _, err := s.ActiveProductBySlug(ctx, "borrador"); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("draft product: err = %v, want ErrNotFound", err)
 	}
 	sizes, err := s.Sizes(ctx, 0)
@@ -171,7 +172,7 @@ func TestDuplicateSlugIsConflict(t *testing.T) {
 	s := fixture(t)
 	_, err := CreateWorkshop(context.Background(), s.db, Workshop{Slug: "cuero-diego", Name: "X", Facility: "X",
 		FacilityKind: FacilityPrison, City: "X", Department: "X", CraftES: "x", CraftEN: "x"})
-	if !errors.Is(err, db.ErrConflict) {
+	if !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("duplicate workshop slug: %v, want ErrConflict", err)
 	}
 }

@@ -134,7 +134,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where = append(where, "p.status = 'active'", "w.active")
+	where = append(where, "p.status = "+arg(StatusActive), "w.active")
 	rank := "0::float8"
 	if terms != "" {
 		t := arg(terms)

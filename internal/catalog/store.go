@@ -35,23 +35,23 @@ const workshopCols = `w.id, w.slug, w.name, w.facility, w.facility_kind, w.city,
 	w.craft_es, w.craft_en, w.story_es, w.story_en, w.active,
 	w.consent_workshop_photos, w.consent_first_names, w.consent_people_photos,
 	w.consent_recorded_on, w.consent_recorded_by, w.consent_note,
-	(SELECT count(*) FROM products p WHERE p.workshop_id = w.id AND p.status = 'active') AS product_count`
+	(SELECT count(*) FROM products p WHERE p.workshop_id = w.id AND p.status = $1) AS product_count`
 
 // Workshops returns the active workshops by name.
 func (s *Store) Workshops(ctx context.Context) ([]Workshop, error) {
 	q := `SELECT ` + workshopCols + ` FROM workshops w WHERE w.active ORDER BY w.name`
 	var ws []Workshop
-	if err := sqlx.SelectContext(ctx, s.db, &ws, q); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &ws, q, StatusActive); err != nil {
 		return nil, fmt.Errorf("list workshops: %w", err)
 	}
 	return ws, nil
 }
 
-// WorkshopBySlug returns an active workshop, or db.ErrNotFound.
+// WorkshopBySlug returns an active workshop, or an apperr not-found error.
 func (s *Store) WorkshopBySlug(ctx context.Context, slug string) (Workshop, error) {
-	q := `SELECT ` + workshopCols + ` FROM workshops w WHERE w.slug = $1 AND w.active`
+	q := `SELECT ` + workshopCols + ` FROM workshops w WHERE w.slug = $2 AND w.active`
 	var w Workshop
-	if err := sqlx.GetContext(ctx, s.db, &w, q, slug); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &w, q, StatusActive, slug); err != nil {
 		return w, fmt.Errorf("workshop %q: %w", slug, db.Translate(err))
 	}
 	return w, nil
@@ -59,9 +59,9 @@ func (s *Store) WorkshopBySlug(ctx context.Context, slug string) (Workshop, erro
 
 // WorkshopByID returns a workshop, active or not.
 func (s *Store) WorkshopByID(ctx context.Context, id int64) (Workshop, error) {
-	q := `SELECT ` + workshopCols + ` FROM workshops w WHERE w.id = $1`
+	q := `SELECT ` + workshopCols + ` FROM workshops w WHERE w.id = $2`
 	var w Workshop
-	if err := sqlx.GetContext(ctx, s.db, &w, q, id); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &w, q, StatusActive, id); err != nil {
 		return w, fmt.Errorf("workshop %d: %w", id, db.Translate(err))
 	}
 	return w, nil
@@ -71,13 +71,13 @@ const productCols = `id, slug, workshop_id, category_id, title_es, title_en, des
 	description_en, status, price_minor, currency, tax_class, featured, published_at, updated_at`
 
 // ActiveProductBySlug returns a product on sale with its variants and photos, or
-// db.ErrNotFound (drafts and archived products are not shown to shoppers).
+// a not-found error (drafts and archived products are not shown to shoppers).
 func (s *Store) ActiveProductBySlug(ctx context.Context, slug string) (Product, error) {
 	// A product of an inactive workshop (consent withdrawn, workshop closed) is not on sale.
-	q := `SELECT ` + productCols + ` FROM products WHERE slug = $1 AND status = 'active'
+	q := `SELECT ` + productCols + ` FROM products WHERE slug = $1 AND status = $2
 		AND workshop_id IN (SELECT id FROM workshops WHERE active)`
 	var p Product
-	if err := sqlx.GetContext(ctx, s.db, &p, q, slug); err != nil {
+	if err := sqlx.GetContext(ctx, s.db, &p, q, slug, StatusActive); err != nil {
 		return p, fmt.Errorf("product %q: %w", slug, db.Translate(err))
 	}
 	const qv = `SELECT id, product_id, sku, size, color_es, color_en, price_override_minor, stock_on_hand, position
@@ -98,9 +98,9 @@ func (s *Store) ActiveProductBySlug(ctx context.Context, slug string) (Product, 
 func (s *Store) Sizes(ctx context.Context, categoryID int64) ([]string, error) {
 	const q = `SELECT DISTINCT v.size FROM variants v JOIN products p ON p.id = v.product_id
 		JOIN workshops w ON w.id = p.workshop_id
-		WHERE p.status = 'active' AND w.active AND v.size <> '' AND ($1::bigint = 0 OR p.category_id = $1)`
+		WHERE p.status = $2 AND w.active AND v.size <> '' AND ($1::bigint = 0 OR p.category_id = $1)`
 	var sizes []string
-	if err := sqlx.SelectContext(ctx, s.db, &sizes, q, categoryID); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &sizes, q, categoryID, StatusActive); err != nil {
 		return nil, fmt.Errorf("list sizes: %w", err)
 	}
 	SortSizes(sizes)
@@ -133,9 +133,9 @@ type SitemapEntry struct {
 // ActiveSlugs lists the products on sale for the sitemap.
 func (s *Store) ActiveSlugs(ctx context.Context) ([]SitemapEntry, error) {
 	const q = `SELECT p.slug, p.updated_at FROM products p JOIN workshops w ON w.id = p.workshop_id
-		WHERE p.status = 'active' AND w.active ORDER BY p.id`
+		WHERE p.status = $1 AND w.active ORDER BY p.id`
 	var es []SitemapEntry
-	if err := sqlx.SelectContext(ctx, s.db, &es, q); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db, &es, q, StatusActive); err != nil {
 		return nil, fmt.Errorf("list product slugs: %w", err)
 	}
 	return es, nil

@@ -21,7 +21,7 @@ func UpsertCategory(ctx context.Context, ext sqlx.ExtContext, c Category) (int64
 	return namedID(ctx, ext, q, c, "category "+c.Key)
 }
 
-// CreateWorkshop inserts a workshop and returns its id (db.ErrConflict on a taken slug).
+// CreateWorkshop inserts a workshop and returns its id (a conflict error on a taken slug).
 func CreateWorkshop(ctx context.Context, ext sqlx.ExtContext, w Workshop) (int64, error) {
 	const q = `INSERT INTO workshops (slug, name, facility, facility_kind, city, department,
 			craft_es, craft_en, story_es, story_en, active,

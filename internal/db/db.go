@@ -11,12 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-)
 
-// ErrNotFound and ErrConflict are the store-level errors handlers map to 404 and 409.
-var (
-	ErrNotFound = errors.New("not found")
-	ErrConflict = errors.New("conflict")
+	"github.com/libres/storefront/internal/apperr"
 )
 
 // Open connects to PostgreSQL and checks the connection.
@@ -37,23 +33,46 @@ func Open(ctx context.Context, url string) (*sqlx.DB, error) {
 	return db, nil
 }
 
-// InTx runs fn in a transaction: committed when fn returns nil, rolled back on error or
-// panic. Serialization failures and deadlocks are retried a few times, so fn must be
-// safe to run again (it only talks to the database through tx).
-func InTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
-	const attempts = 3
+// Querier is what stores run their SQL on: the pool or a caller's transaction, so a
+// store method works alone or as one step of a use case's transaction.
+type Querier interface {
+	sqlx.ExtContext
+}
+
+// Isolation levels a caller picks for Transact.
+const (
+	ReadCommitted  = sql.LevelReadCommitted
+	RepeatableRead = sql.LevelRepeatableRead
+	Serializable   = sql.LevelSerializable
+)
+
+// Transact runs fn in one transaction at the given isolation level: committed when fn
+// returns nil, rolled back on error or panic. Serialization failures and deadlocks are
+// retried a few times, so fn must be safe to run again (it only talks to the database
+// through tx, and keeps no effects outside it).
+func Transact(ctx context.Context, conn *sqlx.DB, iso sql.IsolationLevel, fn func(tx *sqlx.Tx) error) error {
+	const attempts = 4
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = inTxOnce(ctx, db, fn)
+		err = transactOnce(ctx, conn, iso, fn)
 		if !retryable(err) {
 			return err
 		}
+		if ctx.Err() != nil {
+			break
+		}
+		time.Sleep(time.Duration(i+1) * 5 * time.Millisecond)
 	}
-	return fmt.Errorf("transaction retried %d times: %w", attempts, err)
+	return Translate(fmt.Errorf("transaction retried %d times: %w", attempts, err))
 }
 
-func inTxOnce(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) (err error) {
-	tx, err := db.BeginTxx(ctx, nil)
+// InTx is Transact at READ COMMITTED, PostgreSQL's default.
+func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	return Transact(ctx, conn, ReadCommitted, fn)
+}
+
+func transactOnce(ctx context.Context, conn *sqlx.DB, iso sql.IsolationLevel, fn func(tx *sqlx.Tx) error) (err error) {
+	tx, err := conn.BeginTxx(ctx, &sql.TxOptions{Isolation: iso})
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -83,15 +102,39 @@ func retryable(err error) bool {
 	return false
 }
 
-// Translate maps driver errors to the store-level errors: no rows to ErrNotFound, a
-// unique violation to ErrConflict. Other errors pass through unchanged.
+// Translate maps driver errors to domain errors (package apperr): no rows -> not found,
+// unique violation (23505) -> conflict, check (23514), foreign-key (23503) and not-null
+// (23502) violations -> invalid, serialization failure or deadlock (40001, 40P01) ->
+// conflict ("try again"). Stores that can say more (which field is taken) look at
+// Constraint and give their own message key. Errors that are already domain errors, and all others, pass
+// through unchanged. The cause stays wrapped for the logs.
 func Translate(err error) error {
+	if err == nil || apperr.As(err) != nil {
+		return err
+	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
+		return apperr.Wrap(err, apperr.NotFound, "")
 	}
 	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
-		return fmt.Errorf("%w: %s", ErrConflict, pqErr.Detail)
+	if !errors.As(err, &pqErr) {
+		return err
+	}
+	switch pqErr.Code {
+	case "23505":
+		return apperr.Wrap(err, apperr.Conflict, "")
+	case "23514", "23503", "23502":
+		return apperr.Wrap(err, apperr.Invalid, "")
+	case "40001", "40P01":
+		return apperr.Wrap(err, apperr.Conflict, "error.retry")
 	}
 	return err
+}
+
+// Constraint returns the name of the constraint a driver error violated, or "".
+func Constraint(err error) string {
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		return pqErr.Constraint
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/db/dbtest"
 )
@@ -61,12 +62,61 @@ func TestTranslate(t *testing.T) {
 	conn := dbtest.New(t)
 	var v string
 	err := db.Translate(conn.GetContext(ctx, &v, `SELECT value FROM site_settings WHERE key = 'none'`))
-	if !errors.Is(err, db.ErrNotFound) {
+	if !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("no rows: %v, want ErrNotFound", err)
 	}
 	conn.MustExecContext(ctx, `INSERT INTO site_settings (key, value) VALUES ('k', 'v')`)
 	_, err = conn.ExecContext(ctx, `INSERT INTO site_settings (key, value) VALUES ('k', 'v')`)
-	if !errors.Is(db.Translate(err), db.ErrConflict) {
+	if !errors.Is(db.Translate(err), apperr.ErrConflict) {
 		t.Errorf("duplicate key: %v, want ErrConflict", db.Translate(err))
+	}
+}
+
+// TestTranslateChecksAndIsolation: a CHECK violation is invalid input; Transact runs at
+// the level asked for and retries a serialization failure until it commits.
+func TestTranslateChecksAndIsolation(t *testing.T) {
+	ctx := context.Background()
+	conn := dbtest.New(t)
+	conn.MustExecContext(ctx, `CREATE TABLE counters (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))`)
+	conn.MustExecContext(ctx, `INSERT INTO counters VALUES (1, 0)`)
+	_, err := conn.ExecContext(ctx, `UPDATE counters SET n = -1 WHERE id = 1`)
+	if !errors.Is(db.Translate(err), apperr.ErrInvalid) || db.Constraint(err) != "counters_n_check" {
+		t.Errorf("check violation: %v (constraint %q), want ErrInvalid on counters_n_check", db.Translate(err), db.Constraint(err))
+	}
+
+	var level string
+	if err := db.Transact(ctx, conn, db.Serializable, func(tx *sqlx.Tx) error {
+		return tx.GetContext(ctx, &level, `SHOW transaction_isolation`)
+	}); err != nil || level != "serializable" {
+		t.Fatalf("Transact(Serializable): level %q, err %v", level, err)
+	}
+
+	// Two serializable increments that read the same row: one fails with 40001 at first
+	// and is retried, so both land.
+	start := make(chan struct{})
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			<-start
+			errs <- db.Transact(ctx, conn, db.Serializable, func(tx *sqlx.Tx) error {
+				var n int
+				if err := tx.GetContext(ctx, &n, `SELECT n FROM counters WHERE id = 1`); err != nil {
+					return err
+				}
+				_, err := tx.ExecContext(ctx, `UPDATE counters SET n = $1 WHERE id = 1`, n+1)
+				return err
+			})
+		}()
+	}
+	close(start)
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("serializable increment: %v", err)
+		}
+	}
+	var n int
+	conn.GetContext(ctx, &n, `SELECT n FROM counters WHERE id = 1`)
+	if n != 2 {
+		t.Fatalf("counter = %d after two serializable increments, want 2 (a lost update)", n)
 	}
 }

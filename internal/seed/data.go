@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"image/color"
 	"slices"
+
+	"github.com/libres/storefront/internal/catalog"
 )
 
 // Consent records what a workshop agreed may be shown about it. Without
@@ -26,7 +28,7 @@ type Consent struct {
 // Workshop is a production workshop inside a facility.
 type Workshop struct {
 	Slug, Name, Facility    string
-	FacilityKind            string // "prison" or "post_release"
+	FacilityKind            catalog.FacilityKind
 	City, Department, Craft string // Craft in Spanish, short
 	CraftEN                 string
 	StoryES, StoryEN        string // 2-4 sentences each, no individual's names
@@ -52,8 +54,8 @@ type Art struct {
 type Product struct {
 	Slug, Workshop, Category         string // Workshop is a workshop slug, Category a category slug
 	TitleES, TitleEN, DescES, DescEN string
-	PriceCOP                         int64  // whole pesos including IVA
-	TaxClass                         string // "standard" or "exempt"
+	PriceCOP                         int64 // whole pesos including IVA
+	TaxClass                         catalog.TaxClass
 	Featured                         bool
 	Variants                         []Variant
 	Art                              Art

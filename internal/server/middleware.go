@@ -12,7 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/apperr"
 )
 
 const requestIDKey = "request_id"
@@ -112,7 +112,7 @@ func securityHeaders(mediaBase string) gin.HandlerFunc {
 
 func statusOf(err error) int {
 	switch {
-	case errors.Is(err, db.ErrNotFound):
+	case errors.Is(err, apperr.ErrNotFound):
 		return http.StatusNotFound
 	case errors.Is(err, errBadRequest):
 		return http.StatusBadRequest

@@ -133,7 +133,7 @@ func sizeRange(sizes []string) string {
 func (s *Server) workshopCard(w catalog.Workshop, lang string) WorkshopCard {
 	return WorkshopCard{
 		Name: w.Name, URL: workshopPath(lang, w.Slug), Facility: w.Facility, City: w.City,
-		Craft: w.Craft(lang), FacilityKind: s.msgs.T(lang, "facility."+w.FacilityKind),
+		Craft: w.Craft(lang), FacilityKind: s.msgs.T(lang, "facility."+string(w.FacilityKind)),
 		Story: w.Story(lang), ProductCount: w.ProductCount,
 	}
 }

@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/money"
 )
 
@@ -34,7 +34,7 @@ func (s *Server) handleListing(c *gin.Context, lang string) error {
 			}
 		}
 		if cat == nil {
-			return db.ErrNotFound
+			return apperr.ErrNotFound
 		}
 	}
 	return s.listing(c, lang, cats, cat, false)

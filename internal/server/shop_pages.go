@@ -11,8 +11,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/i18n"
 )
 
@@ -80,7 +80,7 @@ func (s *Server) handleWorkshop(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	slug := c.Param("slug")
 	if !validSlug(slug) {
-		return db.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	w, err := s.Catalog.WorkshopBySlug(ctx, slug)
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) handleContent(name string) func(c *gin.Context, lang string) er
 	return func(c *gin.Context, lang string) error {
 		b, err := fs.ReadFile(s.WebFS, "content/"+lang+"/"+name+".html")
 		if err != nil {
-			return fmt.Errorf("content page %s/%s: %w", lang, name, db.ErrNotFound)
+			return fmt.Errorf("content page %s/%s: %w", lang, name, apperr.ErrNotFound)
 		}
 		title, desc, body := splitContent(string(b))
 		alt := map[string]string{}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/money"
 )
 
@@ -16,7 +16,7 @@ func (s *Server) handleProduct(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	slug := c.Param("slug")
 	if !validSlug(slug) {
-		return db.ErrNotFound
+		return apperr.ErrNotFound
 	}
 	p, err := s.Catalog.ActiveProductBySlug(ctx, slug)
 	if err != nil {
@@ -33,7 +33,7 @@ func (s *Server) handleProduct(c *gin.Context, lang string) error {
 	v := ProductView{
 		Title: p.Title(lang), Description: p.Description(lang),
 		Price:    money.Format(p.Price(), lang),
-		TaxNote:  s.msgs.T(lang, "tax."+p.TaxClass),
+		TaxNote:  s.msgs.T(lang, "tax."+string(p.TaxClass)),
 		InStock:  p.InStock(),
 		Workshop: s.workshopCard(w, lang),
 	}
