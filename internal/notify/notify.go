@@ -1,0 +1,25 @@
+// Package notify owns the store's emails: rendering them (Spanish or English, text and
+// HTML parts) and handing them to a background worker that delivers them over SMTP with
+// retries. A message is enqueued in the caller's transaction, so it exists only if the
+// change that causes it commits.
+package notify
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Message is one email to send. Template names a mail template ("account_reset",
+// "account_verify", "account_invite"); Data fills it (links are absolute URLs).
+type Message struct {
+	To       string         `json:"to"`
+	Lang     string         `json:"lang"` // "es" or "en"
+	Template string         `json:"template"`
+	Data     map[string]any `json:"data"`
+}
+
+// Enqueuer queues a message inside the caller's transaction.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error
+}
