@@ -19,18 +19,33 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load reads locales/{lang}.json from fsys for every language and checks that all
-// languages have the same keys, so a missing translation fails at start-up, not in a page.
+// Load reads locales/{lang}.json and every locales/{lang}/*.json (one file per area:
+// account.json, studio.json, mail.json…) from fsys for every language, refuses a key
+// defined twice, and checks that all languages have the same keys, so a missing
+// translation fails at start-up, not in a page.
 func Load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(fsys, "locales/"+lang+".json")
+		files, err := fs.Glob(fsys, "locales/"+lang+"/*.json")
 		if err != nil {
-			return nil, fmt.Errorf("read %s messages: %w", lang, err)
+			return nil, fmt.Errorf("list %s messages: %w", lang, err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("parse locales/%s.json: %w", lang, err)
+		for _, name := range append([]string{"locales/" + lang + ".json"}, files...) {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("read %s messages: %w", lang, err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("parse %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("%s: key %q is already defined in another %s file", name, k, lang)
+				}
+				m[k] = v
+			}
 		}
 		c.msgs[lang] = m
 	}
