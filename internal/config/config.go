@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,6 +32,9 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string // text or json
 	ShutdownGrace int    // seconds
+	SMTPURL       string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
+	MailFrom      string // From header of the store's emails
+	Workers       bool   // run the background workers (email delivery) in this process
 }
 
 // Seller identifies who sells, as Colombian consumer law (Ley 1480) requires online
@@ -72,6 +76,9 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"LIBRES_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"LIBRES_LOG_FORMAT", "text", "text or json"},
 	{"LIBRES_SHUTDOWN_GRACE", "15", "seconds in-flight requests get on shutdown"},
+	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
+	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
+	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -96,8 +103,8 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		return n
 	}
-	boolean := func(name string) bool {
-		v := str(name, "false")
+	boolean := func(name string, def bool) bool {
+		v := str(name, strconv.FormatBool(def))
 		b, err := strconv.ParseBool(v)
 		if err != nil {
 			errs = append(errs, &Error{name, v, "want true or false"})
@@ -126,7 +133,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.S3SecretKey = str("LIBRES_S3_SECRET_KEY", "")
 	c.S3Bucket = str("LIBRES_S3_BUCKET", "libres-photos")
 	c.S3Region = str("LIBRES_S3_REGION", "us-east-1")
-	c.S3Secure = boolean("LIBRES_S3_SECURE")
+	c.S3Secure = boolean("LIBRES_S3_SECURE", false)
 	if c.S3Endpoint != "" {
 		if strings.Contains(c.S3Endpoint, "/") {
 			errs = append(errs, &Error{"LIBRES_S3_ENDPOINT", c.S3Endpoint, "want host:port without a scheme or path"})
@@ -159,7 +166,40 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, &Error{"LIBRES_LOG_FORMAT", c.LogFormat, "want text or json"})
 	}
 	c.ShutdownGrace = integer("LIBRES_SHUTDOWN_GRACE", 15, 0, 600)
+	c.SMTPURL = str("SMTP_URL", "")
+	if c.SMTPURL != "" {
+		if reason := checkSMTPURL(c.SMTPURL); reason != "" {
+			errs = append(errs, &Error{"SMTP_URL", maskURL(c.SMTPURL), reason})
+		}
+	}
+	host := "localhost"
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	c.MailFrom = str("LIBRES_MAIL_FROM", "Libres <no-reply@"+host+">")
+	if a, err := mail.ParseAddress(c.MailFrom); err != nil || !strings.Contains(a.Address, "@") {
+		errs = append(errs, &Error{"LIBRES_MAIL_FROM", c.MailFrom, "want an address such as Libres <no-reply@libres.example.co>"})
+	}
+	c.Workers = boolean("LIBRES_WORKERS", true)
 	return c, errors.Join(errs...)
+}
+
+// checkSMTPURL returns why s is not a usable SMTP_URL, or "".
+func checkSMTPURL(s string) string {
+	const want = "want smtp://[user:pass@]host:port[?starttls=required] or smtps://[user:pass@]host:port"
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.Fragment != "" {
+		return want
+	}
+	if p, err := strconv.Atoi(u.Port()); err != nil || p < 1 || p > 65535 {
+		return want + " (the port is required)"
+	}
+	for k, v := range u.Query() {
+		if k != "starttls" || len(v) != 1 || v[0] != "required" || u.Scheme != "smtp" {
+			return want + " (the only option is starttls=required, with smtp://)"
+		}
+	}
+	return ""
 }
 
 // loadSeller reads the seller's identity: all five variables, or none (the sample).
@@ -236,6 +276,9 @@ func (c Config) Print(w io.Writer) {
 		{"LIBRES_LOG_LEVEL", c.LogLevel.String()},
 		{"LIBRES_LOG_FORMAT", c.LogFormat},
 		{"LIBRES_SHUTDOWN_GRACE", strconv.Itoa(c.ShutdownGrace)},
+		{"SMTP_URL", maskURL(c.SMTPURL)},
+		{"LIBRES_MAIL_FROM", c.MailFrom},
+		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "  %-22s %s\n", l[0], l[1])

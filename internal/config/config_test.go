@@ -52,6 +52,12 @@ func TestLoadInvalidNamesVariable(t *testing.T) {
 		{"bad log level", map[string]string{"LIBRES_LOG_LEVEL": "loud"}, "LIBRES_LOG_LEVEL"},
 		{"seller NIT with a wrong check digit", seller(map[string]string{"LIBRES_SELLER_NIT": "800.197.268-5"}), "LIBRES_SELLER_NIT"},
 		{"seller half configured", map[string]string{"LIBRES_SELLER_NAME": "Fundación X"}, "LIBRES_SELLER_NIT"},
+		{"smtp url without a port", map[string]string{"SMTP_URL": "smtp://mail.example.co"}, "SMTP_URL"},
+		{"smtp url with another scheme", map[string]string{"SMTP_URL": "http://mail.example.co:25"}, "SMTP_URL"},
+		{"smtp url with an unknown option", map[string]string{"SMTP_URL": "smtp://mail.example.co:25?tls=maybe"}, "SMTP_URL"},
+		{"starttls with implicit tls", map[string]string{"SMTP_URL": "smtps://mail.example.co:465?starttls=required"}, "SMTP_URL"},
+		{"mail from not an address", map[string]string{"LIBRES_MAIL_FROM": "Libres"}, "LIBRES_MAIL_FROM"},
+		{"workers not a bool", map[string]string{"LIBRES_WORKERS": "sometimes"}, "LIBRES_WORKERS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +76,7 @@ func TestPrintMasksSecrets(t *testing.T) {
 		"LIBRES_S3_ENDPOINT":   "s3.local:9000",
 		"LIBRES_S3_ACCESS_KEY": "AKIAEXAMPLE",
 		"LIBRES_S3_SECRET_KEY": "supersecret",
+		"SMTP_URL":             "smtp://mailer:smtp-pass-9@mail.example.co:587?starttls=required",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -77,13 +84,34 @@ func TestPrintMasksSecrets(t *testing.T) {
 	var b bytes.Buffer
 	c.Print(&b)
 	out := b.String()
-	for _, secret := range []string{"hunter2", "AKIAEXAMPLE", "supersecret"} {
+	for _, secret := range []string{"hunter2", "AKIAEXAMPLE", "supersecret", "smtp-pass-9"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("printed config shows secret %q:\n%s", secret, out)
 		}
 	}
 	if !strings.Contains(out, "postgres://shop:****@db:5432/libres") {
 		t.Errorf("database URL not shown masked:\n%s", out)
+	}
+	if !strings.Contains(out, "smtp://mailer:****@mail.example.co:587?starttls=required") {
+		t.Errorf("SMTP URL not shown masked:\n%s", out)
+	}
+}
+
+func TestLoadMail(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL != "" || c.MailFrom != "Libres <no-reply@localhost>" || !c.Workers {
+		t.Errorf("mail defaults: SMTPURL=%q MailFrom=%q Workers=%v", c.SMTPURL, c.MailFrom, c.Workers)
+	}
+	c, err = Load(env(map[string]string{"SMTP_URL": "smtps://u:p@mail.example.co:465", "LIBRES_BASE_URL": "https://libres.example.co",
+		"LIBRES_WORKERS": "false"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTPURL != "smtps://u:p@mail.example.co:465" || c.MailFrom != "Libres <no-reply@libres.example.co>" || c.Workers {
+		t.Errorf("mail configured: SMTPURL=%q MailFrom=%q Workers=%v", c.SMTPURL, c.MailFrom, c.Workers)
 	}
 }
 
