@@ -8,6 +8,8 @@ import (
 	"log/slog"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/libres/storefront/migrations"
 )
@@ -20,7 +22,22 @@ func provider(db *sql.DB) (*goose.Provider, error) {
 	return p, nil
 }
 
-// MigrateUp applies every pending migration.
+// riverMigrator applies the job queue's schema (River's river_* tables). River ships
+// its migrations inside the library and records them in its own river_migration
+// table, so they are run through its migrator rather than copied into migrations/:
+// upgrading River then brings its schema changes along (docs/email-queue.md).
+func riverMigrator(db *sql.DB, log *slog.Logger) (*rivermigrate.Migrator[*sql.Tx], error) {
+	// River logs each step at info; the store logs them itself, in goose's format.
+	quiet := slog.New(minLevel{log.Handler(), slog.LevelWarn})
+	m, err := rivermigrate.New(riverdatabasesql.New(db), &rivermigrate.Config{Logger: quiet})
+	if err != nil {
+		return nil, fmt.Errorf("load job queue migrations: %w", err)
+	}
+	return m, nil
+}
+
+// MigrateUp applies every pending migration: the store's own (goose), then the job
+// queue's (River).
 func MigrateUp(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 	p, err := provider(db)
 	if err != nil {
@@ -33,16 +50,39 @@ func MigrateUp(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 	for _, r := range res {
 		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
+	rm, err := riverMigrator(db, log)
+	if err != nil {
+		return err
+	}
+	rres, err := rm.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("migrate job queue up: %w", err)
+	}
+	for _, v := range rres.Versions {
+		log.Info("job queue migration applied", "river_version", v.Version, "name", v.Name, "duration", v.Duration)
+	}
 	return nil
 }
 
-// MigrateDown rolls back the newest migration, or all of them when all is true.
+// MigrateDown rolls back the newest of the store's migrations, or, when all is true,
+// every migration including the job queue's schema.
 func MigrateDown(ctx context.Context, db *sql.DB, all bool, log *slog.Logger) error {
 	p, err := provider(db)
 	if err != nil {
 		return err
 	}
 	if all {
+		rm, err := riverMigrator(db, log)
+		if err != nil {
+			return err
+		}
+		rres, err := rm.Migrate(ctx, rivermigrate.DirectionDown, &rivermigrate.MigrateOpts{TargetVersion: -1})
+		if err != nil {
+			return fmt.Errorf("migrate job queue down: %w", err)
+		}
+		for _, v := range rres.Versions {
+			log.Info("job queue migration rolled back", "river_version", v.Version)
+		}
 		res, err := p.DownTo(ctx, 0)
 		if err != nil {
 			return fmt.Errorf("migrate down to 0: %w", err)
@@ -78,4 +118,21 @@ func MigrateStatus(ctx context.Context, db *sql.DB, w io.Writer) error {
 		fmt.Fprintf(w, "%05d  %-28s  %s\n", s.Source.Version, when, s.Source.Path)
 	}
 	return nil
+}
+
+// minLevel passes on only records at or above level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.level}
+}
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
 }

@@ -25,7 +25,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	tables := func() int {
 		var n int
 		if err := conn.GetContext(ctx, &n, `SELECT count(*) FROM information_schema.tables
-			WHERE table_schema = 'public' AND table_name IN ('workshops','categories','products','variants','photos')`); err != nil {
+			WHERE table_schema = 'public' AND table_name IN ('workshops','categories','products','variants','photos','river_job')`); err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -33,20 +33,23 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	if err := db.MigrateUp(ctx, conn.DB, log); err != nil {
 		t.Fatalf("first up: %v", err)
 	}
-	if n := tables(); n != 5 {
-		t.Fatalf("after up: %d catalog tables, want 5", n)
+	if n := tables(); n != 6 {
+		t.Fatalf("after up: %d catalog and job tables, want 6", n)
 	}
 	if err := db.MigrateDown(ctx, conn.DB, true, log); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	if n := tables(); n != 0 {
-		t.Fatalf("after down: %d catalog tables left, want 0", n)
+		t.Fatalf("after down: %d catalog and job tables left, want 0", n)
 	}
 	if err := db.MigrateUp(ctx, conn.DB, log); err != nil {
 		t.Fatalf("second up: %v", err)
 	}
-	if n := tables(); n != 5 {
-		t.Fatalf("after second up: %d catalog tables, want 5", n)
+	if n := tables(); n != 6 {
+		t.Fatalf("after second up: %d catalog and job tables, want 6", n)
+	}
+	if err := db.MigrateUp(ctx, conn.DB, log); err != nil {
+		t.Fatalf("up with nothing pending: %v", err)
 	}
 	var b bytes.Buffer
 	if err := db.MigrateStatus(ctx, conn.DB, &b); err != nil {
