@@ -21,7 +21,7 @@ import (
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/seed"
-	"github.com/libres/storefront/internal/server"
+	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/web"
 )
 
@@ -199,12 +199,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	return nil
 }
 
-func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler) (*server.Server, error) {
+func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler) (*site.Site, error) {
 	store := catalog.NewStore(conn)
 	demo, err := store.Setting(ctx, "demo")
 	if err != nil {
 		return nil, err
 	}
-	return server.New(server.Deps{Log: log, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
+	return site.New(site.Deps{Log: log, DB: conn, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
 		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller})
 }

@@ -1,4 +1,4 @@
-package server
+package site
 
 import (
 	"compress/gzip"
@@ -52,7 +52,7 @@ func TestSecurityHeadersAndRequestID(t *testing.T) {
 func TestPanicBecomesErrorPage(t *testing.T) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(testSrv.requestID, testSrv.recoverPanics)
+	r.Use(testSrv.Kit.RequestID, testSrv.Kit.Recover)
 	r.GET("/boom", func(*gin.Context) { panic("boom") })
 	rec := httptest.NewRecorder()
 	r.ServeHTTP(rec, httptest.NewRequest("GET", "/boom", nil))

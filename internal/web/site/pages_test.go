@@ -1,4 +1,4 @@
-package server
+package site
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+
+	"github.com/libres/storefront/internal/web/shop"
 
 	"github.com/libres/storefront/internal/money"
 )
@@ -322,8 +324,7 @@ func TestWorkshopPage(t *testing.T) {
 
 func TestContentPagesBothLanguages(t *testing.T) {
 	for _, lang := range []string{"es", "en"} {
-		for _, name := range contentPages {
-			path := routes[lang].Pages[name]
+		for _, path := range shop.ContentPaths(lang) {
 			doc := mustGet(t, path)
 			if text(doc.Find("main h1")) == "" || len(text(doc.Find("main"))) < 200 {
 				t.Errorf("%s: empty content page", path)

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"bytes"
@@ -14,9 +14,10 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
-func (s *Server) handleHome(c *gin.Context, lang string) error {
+func (s *Handler) handleHome(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	cats, err := s.categories(c)
 	if err != nil {
@@ -48,20 +49,20 @@ func (s *Server) handleHome(c *gin.Context, lang string) error {
 	for _, w := range workshops {
 		v.Workshops = append(v.Workshops, s.workshopCard(w, lang))
 	}
-	pg := s.page(c, lang, s.msgs.T(lang, "meta.home.title"), s.msgs.T(lang, "meta.home.description"), nil)
-	pg.Title = s.msgs.T(lang, "meta.home.title")
+	pg := s.page(c, lang, s.T(lang, "meta.home.title"), s.T(lang, "meta.home.description"), nil)
+	pg.Title = s.T(lang, "meta.home.title")
 	if v.Hero != nil {
-		pg.OGImage = s.absolute(v.Hero.Large)
+		pg.OGImage = s.Absolute(v.Hero.Large)
 	}
 	pg.JSONLD = map[string]any{
 		"@context": "https://schema.org", "@type": "OnlineStore", "name": "Libres",
 		"url": s.BaseURL + routes[lang].Home, "description": pg.Description,
 	}
 	pg.Data = v
-	return s.render(c, http.StatusOK, "home", pg)
+	return s.Render(c, http.StatusOK, "shop/home", pg)
 }
 
-func (s *Server) handleWorkshops(c *gin.Context, lang string) error {
+func (s *Handler) handleWorkshops(c *gin.Context, lang string) error {
 	ws, err := s.Catalog.Workshops(c.Request.Context())
 	if err != nil {
 		return err
@@ -71,12 +72,12 @@ func (s *Server) handleWorkshops(c *gin.Context, lang string) error {
 		v.Workshops = append(v.Workshops, s.workshopCard(w, lang))
 	}
 	alt := map[string]string{"es": routes["es"].Workshops, "en": routes["en"].Workshops}
-	pg := s.page(c, lang, s.msgs.T(lang, "workshops.heading"), s.msgs.T(lang, "workshops.description"), alt)
+	pg := s.page(c, lang, s.T(lang, "workshops.heading"), s.T(lang, "workshops.description"), alt)
 	pg.Data = v
-	return s.render(c, http.StatusOK, "workshops", pg)
+	return s.Render(c, http.StatusOK, "shop/workshops", pg)
 }
 
-func (s *Server) handleWorkshop(c *gin.Context, lang string) error {
+func (s *Handler) handleWorkshop(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	slug := c.Param("slug")
 	if !validSlug(slug) {
@@ -91,25 +92,25 @@ func (s *Server) handleWorkshop(c *gin.Context, lang string) error {
 		return err
 	}
 	v := WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang, 4)}
-	v.ConsentNote = s.msgs.T(lang, "consent.workshop_only")
+	v.ConsentNote = s.T(lang, "consent.workshop_only")
 	if w.PeoplePhotos {
-		v.ConsentNote = s.msgs.T(lang, "consent.people_photos")
+		v.ConsentNote = s.T(lang, "consent.people_photos")
 	} else if w.FirstNames {
-		v.ConsentNote = s.msgs.T(lang, "consent.first_names")
+		v.ConsentNote = s.T(lang, "consent.first_names")
 	}
 	alt := map[string]string{"es": workshopPath("es", w.Slug), "en": workshopPath("en", w.Slug)}
-	desc := s.msgs.T(lang, "workshop.description", w.Name, w.Facility)
+	desc := s.T(lang, "workshop.description", w.Name, w.Facility)
 	pg := s.page(c, lang, w.Name, desc, alt)
 	if len(v.Products) > 0 && v.Products[0].Image != nil {
-		pg.OGImage = s.absolute(v.Products[0].Image.Large)
+		pg.OGImage = s.Absolute(v.Products[0].Image.Large)
 	}
 	pg.Data = v
-	return s.render(c, http.StatusOK, "workshop", pg)
+	return s.Render(c, http.StatusOK, "shop/workshop", pg)
 }
 
 // handleContent serves a page kept as web/content/{lang}/NAME.html. Its first two lines
 // are <!-- title: … --> and <!-- description: … -->.
-func (s *Server) handleContent(name string) func(c *gin.Context, lang string) error {
+func (s *Handler) handleContent(name string) func(c *gin.Context, lang string) error {
 	return func(c *gin.Context, lang string) error {
 		b, err := fs.ReadFile(s.WebFS, "content/"+lang+"/"+name+".html")
 		if err != nil {
@@ -123,7 +124,7 @@ func (s *Server) handleContent(name string) func(c *gin.Context, lang string) er
 		pg := s.page(c, lang, title, desc, alt)
 		// The files are ours, reviewed in the repository, never user input.
 		pg.Data = ContentView{Heading: title, Body: template.HTML(body)}
-		return s.render(c, http.StatusOK, "content", pg)
+		return s.Render(c, http.StatusOK, "shop/content", pg)
 	}
 }
 
@@ -146,7 +147,7 @@ func splitContent(s string) (title, desc, body string) {
 	return title, desc, body
 }
 
-func (s *Server) handleRobots(c *gin.Context) {
+func (s *Handler) handleRobots(c *gin.Context) {
 	var b strings.Builder
 	b.WriteString("User-agent: *\n")
 	for _, l := range i18n.Languages {
@@ -169,7 +170,7 @@ type sitemapLink struct {
 }
 
 // handleSitemap lists every public page in both languages with hreflang alternates.
-func (s *Server) handleSitemap(c *gin.Context, _ string) error {
+func (s *Handler) handleSitemap(c *gin.Context, _ string) error {
 	ctx := c.Request.Context()
 	cats, err := s.categories(c)
 	if err != nil {
@@ -188,7 +189,7 @@ func (s *Server) handleSitemap(c *gin.Context, _ string) error {
 		for _, l := range i18n.Languages {
 			u := sitemapURL{Loc: s.BaseURL + pathOf(l), LastMod: lastmod}
 			for _, al := range i18n.Languages {
-				u.Links = append(u.Links, sitemapLink{"alternate", hreflang(al), s.BaseURL + pathOf(al)})
+				u.Links = append(u.Links, sitemapLink{"alternate", kit.Hreflang(al), s.BaseURL + pathOf(al)})
 			}
 			urls = append(urls, u)
 		}

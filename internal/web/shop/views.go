@@ -1,65 +1,23 @@
-package server
+package shop
 
 import (
 	"html/template"
 
-	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
-// Page is what every template receives. Handlers fill Page and put the page-specific
-// view model in Data. Every user-visible string is either data from the catalog (already
-// in the page's language) or goes through the message catalog with {{t $.Lang "key"}}.
-type Page struct {
-	Lang        string // "es" or "en"
-	Title       string // full <title>, already localised
-	Description string // meta description
-	Canonical   string // absolute URL of this page in this language
-	Alternates  []Alternate
-	SwitchURL   string // same page in the other language (language switcher)
-	SwitchLang  string // "en" or "es": the language SwitchURL leads to
-	OGType      string // "website" or "product"
-	OGImage     string // absolute URL, may be empty
-	JSONLD      any    // marshalled into <script type="application/ld+json"> when not nil
-	Demo        bool   // the catalog is sample data: footer says so
-	Seller      config.Seller
-	NoIndex     bool // error pages: <meta name="robots" content="noindex">
-	Nav         Nav
-	Query       string // current search text (header search box)
-	Data        any    // page view model, one of the *View types below
-}
-
-// Alternate is one hreflang link.
-type Alternate struct{ Lang, Href string } // Lang: "es-CO", "en", "x-default"
-
-// Nav holds the localised URLs the layout links to.
-type Nav struct {
-	Home, Catalog, Search, Workshops         string
-	About, Shipping, Privacy, Terms, Contact string
-	Categories                               []CategoryLink
-}
-
-// Img is a responsive product photo.
-type Img struct {
-	Src    string // 640 px rendition
-	SrcSet string // "…/320.jpg 320w, …/640.jpg 640w, …/1280.jpg 1280w"
-	Large  string // largest rendition (gallery link, OpenGraph)
-	Alt    string
-	Width  int // intrinsic size of Src (for layout stability)
-	Height int
-}
-
-// CategoryLink is a category in navigation or filters.
-type CategoryLink struct {
-	Name, Description, URL string
-	Active                 bool
-	Image                  *Img // may be nil
-}
-
-// Option is one choice in a select, radio or checkbox group.
-type Option struct {
-	Value, Label string
-	Selected     bool
-}
+// The storefront's view models: what each page template receives in kit.Page.Data.
+// Shared shapes (Img, Option, CategoryLink) come from kit.
+type (
+	// Img is a responsive product photo.
+	Img = kit.Img
+	// Option is one choice in a select, radio or checkbox group.
+	Option = kit.Option
+	// CategoryLink is a category in navigation or filters.
+	CategoryLink = kit.CategoryLink
+	// ErrorView is the error page.
+	ErrorView = kit.ErrorView
+)
 
 // ProductCard is a product in a grid.
 type ProductCard struct {
@@ -170,12 +128,4 @@ type WorkshopsView struct {
 type ContentView struct {
 	Heading string
 	Body    template.HTML
-}
-
-// ErrorView is the 404, 400 and 500 page.
-type ErrorView struct {
-	Status    int
-	Heading   string
-	Message   string
-	RequestID string
 }

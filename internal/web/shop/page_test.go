@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"fmt"
@@ -38,18 +38,6 @@ func TestPageWindow(t *testing.T) {
 	for _, tt := range tests {
 		if got := fmt.Sprint(pageWindow(tt.cur, tt.pages)); got != tt.want {
 			t.Errorf("pageWindow(%d, %d) = %s, want %s", tt.cur, tt.pages, got, tt.want)
-		}
-	}
-}
-
-func TestAcceptsGzip(t *testing.T) {
-	tests := map[string]bool{
-		"": false, "gzip": true, "br, gzip, deflate": true, "GZIP": true,
-		"gzip;q=0": false, "gzip; q=0.5": true, "deflate": false, "gzip;q=0.0": false, "x-gzip": false,
-	}
-	for h, want := range tests {
-		if got := acceptsGzip(h); got != want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", h, got, want)
 		}
 	}
 }

@@ -1,11 +1,10 @@
-package server
-
-import "strings"
+package shop
 
 // paths are the storefront's URLs in one language. Spanish is unprefixed, English
 // lives under /en with English words, so each language has readable URLs.
 type paths struct {
 	Home, Catalog, Search, Product, Workshops, Workshop string
+	Account                                             string
 	Pages                                               map[string]string // content page name -> path
 }
 
@@ -15,13 +14,13 @@ var contentPages = []string{"about", "shipping", "privacy", "terms", "contact"}
 var routes = map[string]paths{
 	"es": {
 		Home: "/", Catalog: "/catalogo", Search: "/buscar", Product: "/producto",
-		Workshops: "/talleres", Workshop: "/taller",
+		Workshops: "/talleres", Workshop: "/taller", Account: "/cuenta",
 		Pages: map[string]string{"about": "/nosotros", "shipping": "/envios-y-devoluciones",
 			"privacy": "/privacidad", "terms": "/terminos", "contact": "/contacto"},
 	},
 	"en": {
 		Home: "/en", Catalog: "/en/catalog", Search: "/en/search", Product: "/en/product",
-		Workshops: "/en/workshops", Workshop: "/en/workshop",
+		Workshops: "/en/workshops", Workshop: "/en/workshop", Account: "/en/account",
 		Pages: map[string]string{"about": "/en/about", "shipping": "/en/shipping-returns",
 			"privacy": "/en/privacy", "terms": "/en/terms", "contact": "/en/contact"},
 	},
@@ -37,24 +36,5 @@ func categoryPath(lang, slug string) string {
 	return routes[lang].Catalog + "/" + slug
 }
 
-func otherLang(lang string) string {
-	if lang == "en" {
-		return "es"
-	}
-	return "en"
-}
-
-// hreflang is the language tag used in hreflang and og:locale for a shop language.
-func hreflang(lang string) string {
-	if lang == "es" {
-		return "es-CO"
-	}
-	return "en"
-}
-
-func withQuery(path, rawQuery string) string {
-	if rawQuery == "" {
-		return path
-	}
-	return path + "?" + strings.TrimPrefix(rawQuery, "?")
-}
+// ContentPaths maps each content page's name to its path in lang.
+func ContentPaths(lang string) map[string]string { return routes[lang].Pages }

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"slices"
@@ -8,42 +8,26 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/i18n"
 	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
-// page builds the common part of every page. alt maps each language to this page's path
-// in that language (with query when it matters); nil means "home" for the switcher.
-func (s *Server) page(c *gin.Context, lang, title, description string, alt map[string]string) *Page {
+// page builds the common part of a storefront page (kit.Page with the shop's navigation).
+func (s *Handler) page(c *gin.Context, lang, title, description string, alt map[string]string) *kit.Page {
 	if alt == nil {
 		alt = map[string]string{"es": routes["es"].Home, "en": routes["en"].Home}
 	}
-	other := otherLang(lang)
-	p := &Page{
-		Lang:        lang,
-		Title:       s.msgs.T(lang, "title.suffix", title),
-		Description: description,
-		Canonical:   s.BaseURL + alt[lang],
-		SwitchURL:   alt[other],
-		SwitchLang:  other,
-		OGType:      "website",
-		Demo:        s.Demo,
-		Seller:      s.Seller,
-		Nav:         s.nav(c, lang),
-	}
-	for _, l := range i18n.Languages {
-		p.Alternates = append(p.Alternates, Alternate{Lang: hreflang(l), Href: s.BaseURL + alt[l]})
-	}
-	p.Alternates = append(p.Alternates, Alternate{Lang: "x-default", Href: s.BaseURL + alt[i18n.Default]})
-	return p
+	return s.Page(c, lang, title, description, alt)
 }
 
-func (s *Server) nav(c *gin.Context, lang string) Nav {
+// Navigation fills the layout's navigation: links in lang and the categories. It is the
+// kit's Nav hook, so error and back-office pages share the storefront's header.
+func (s *Handler) Navigation(c *gin.Context, lang string) kit.Nav {
 	r := routes[lang]
-	n := Nav{
+	n := kit.Nav{
 		Home: r.Home, Catalog: r.Catalog, Search: r.Search, Workshops: r.Workshops,
 		About: r.Pages["about"], Shipping: r.Pages["shipping"], Privacy: r.Pages["privacy"],
-		Terms: r.Pages["terms"], Contact: r.Pages["contact"],
+		Terms: r.Pages["terms"], Contact: r.Pages["contact"], Account: r.Account,
 	}
 	cats, err := s.categories(c)
 	if err == nil {
@@ -55,7 +39,7 @@ func (s *Server) nav(c *gin.Context, lang string) Nav {
 }
 
 // categories loads the categories once per request.
-func (s *Server) categories(c *gin.Context) ([]catalog.Category, error) {
+func (s *Handler) categories(c *gin.Context) ([]catalog.Category, error) {
 	if v, ok := c.Get("categories"); ok {
 		return v.([]catalog.Category), nil
 	}
@@ -68,7 +52,7 @@ func (s *Server) categories(c *gin.Context) ([]catalog.Category, error) {
 }
 
 // img builds a responsive image from a photo record.
-func (s *Server) img(ph *catalog.Photo, lang string) *Img {
+func (s *Handler) img(ph *catalog.Photo, lang string) *Img {
 	if ph == nil || len(ph.Renditions) == 0 {
 		return nil
 	}
@@ -89,7 +73,7 @@ func (s *Server) img(ph *catalog.Photo, lang string) *Img {
 		Alt: ph.Alt(lang), Width: int(src), Height: h}
 }
 
-func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
+func (s *Handler) card(c catalog.Card, lang string, img bool) ProductCard {
 	pc := ProductCard{
 		URL:         productPath(lang, c.Slug),
 		Title:       c.Title(lang),
@@ -107,7 +91,7 @@ func (s *Server) card(c catalog.Card, lang string, img bool) ProductCard {
 }
 
 // cards builds grid cards; the first eager ones load their photos at once.
-func (s *Server) cards(cs []catalog.Card, lang string, eager int) []ProductCard {
+func (s *Handler) cards(cs []catalog.Card, lang string, eager int) []ProductCard {
 	out := make([]ProductCard, 0, len(cs))
 	for i, c := range cs {
 		pc := s.card(c, lang, true)
@@ -130,10 +114,10 @@ func sizeRange(sizes []string) string {
 	return sizes[0] + "–" + sizes[len(sizes)-1]
 }
 
-func (s *Server) workshopCard(w catalog.Workshop, lang string) WorkshopCard {
+func (s *Handler) workshopCard(w catalog.Workshop, lang string) WorkshopCard {
 	return WorkshopCard{
 		Name: w.Name, URL: workshopPath(lang, w.Slug), Facility: w.Facility, City: w.City,
-		Craft: w.Craft(lang), FacilityKind: s.msgs.T(lang, "facility."+string(w.FacilityKind)),
+		Craft: w.Craft(lang), FacilityKind: s.T(lang, "facility."+string(w.FacilityKind)),
 		Story: w.Story(lang), ProductCount: w.ProductCount,
 	}
 }

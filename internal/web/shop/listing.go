@@ -1,16 +1,18 @@
-package server
+package shop
 
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
-func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, cat *catalog.Category, search bool) error {
+func (s *Handler) listing(c *gin.Context, lang string, cats []catalog.Category, cat *catalog.Category, search bool) error {
 	ctx := c.Request.Context()
 	p := s.parseListing(c.Request.URL.RawQuery, lang, search)
 	workshops, err := s.Catalog.Workshops(ctx)
@@ -22,7 +24,7 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	if cat != nil {
 		f.CategoryID = cat.ID
 	}
-	wsOpts := []Option{{Value: "", Label: s.msgs.T(lang, "filter.all_workshops"), Selected: p.workshop == ""}}
+	wsOpts := []Option{{Value: "", Label: s.T(lang, "filter.all_workshops"), Selected: p.workshop == ""}}
 	for _, w := range workshops {
 		if w.Slug == p.workshop {
 			f.WorkshopID = w.ID
@@ -50,7 +52,7 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 	}
 	pages := (res.Total + perPage - 1) / perPage
 	if pages > 0 && p.page > pages {
-		p.notices = append(p.notices, s.msgs.T(lang, "notice.page_past_end"))
+		p.notices = append(p.notices, s.T(lang, "notice.page_past_end"))
 		p.page, f.Page = pages, pages
 		if res, err = s.Catalog.List(ctx, f); err != nil {
 			return err
@@ -91,54 +93,54 @@ func (s *Server) listing(c *gin.Context, lang string, cats []catalog.Category, c
 		sorts = append([]string{catalog.SortRelevance}, sorts...)
 	}
 	for _, so := range sorts {
-		v.Sorts = append(v.Sorts, Option{Value: so, Label: s.msgs.T(lang, "sort."+so), Selected: so == p.sort})
+		v.Sorts = append(v.Sorts, Option{Value: so, Label: s.T(lang, "sort."+so), Selected: so == p.sort})
 	}
 	if p.page > 1 {
-		v.PrevURL = withQuery(self, p.query(p.page-1, search))
+		v.PrevURL = kit.WithQuery(self, p.query(p.page-1, search))
 	}
 	if p.page < pages {
-		v.NextURL = withQuery(self, p.query(p.page+1, search))
+		v.NextURL = kit.WithQuery(self, p.query(p.page+1, search))
 	}
 	for _, n := range pageWindow(p.page, pages) {
 		if n == 0 {
 			v.PageLinks = append(v.PageLinks, PageLink{}) // a gap: "…"
 			continue
 		}
-		v.PageLinks = append(v.PageLinks, PageLink{N: n, URL: withQuery(self, p.query(n, search)), Current: n == p.page})
+		v.PageLinks = append(v.PageLinks, PageLink{N: n, URL: kit.WithQuery(self, p.query(n, search)), Current: n == p.page})
 	}
 
 	var title, desc string
 	switch {
 	case search && p.q != "":
-		v.Heading = s.msgs.T(lang, "search.heading", p.q)
-		title, desc = v.Heading, s.msgs.T(lang, "search.description")
+		v.Heading = s.T(lang, "search.heading", p.q)
+		title, desc = v.Heading, s.T(lang, "search.description")
 	case search:
-		v.Heading = s.msgs.T(lang, "search.heading_empty")
-		title, desc = v.Heading, s.msgs.T(lang, "search.description")
+		v.Heading = s.T(lang, "search.heading_empty")
+		title, desc = v.Heading, s.T(lang, "search.description")
 	case cat != nil:
 		v.Heading, v.Intro = cat.Name(lang), cat.Description(lang)
 		title, desc = v.Heading, v.Intro
 	default:
-		v.Heading = s.msgs.T(lang, "catalog.heading")
-		title, desc = v.Heading, s.msgs.T(lang, "catalog.description")
+		v.Heading = s.T(lang, "catalog.heading")
+		title, desc = v.Heading, s.T(lang, "catalog.description")
 	}
 	alt := map[string]string{}
 	for _, l := range []string{"es", "en"} {
 		alt[l] = path(l)
 		switch {
 		case search:
-			alt[l] = withQuery(path(l), p.query(p.page, search))
+			alt[l] = kit.WithQuery(path(l), p.query(p.page, search))
 		case p.page > 1:
 			// Later pages are their own pages; filters are not.
-			alt[l] = withQuery(path(l), "page="+itoa(p.page))
+			alt[l] = kit.WithQuery(path(l), "page="+strconv.Itoa(p.page))
 		}
 	}
 	pg := s.page(c, lang, title, desc, alt)
-	pg.SwitchURL = withQuery(path(otherLang(lang)), p.query(p.page, search))
+	pg.SwitchURL = kit.WithQuery(path(kit.OtherLang(lang)), p.query(p.page, search))
 	pg.Query = p.q
 	pg.NoIndex = search
 	pg.Data = v
-	return s.render(c, http.StatusOK, "listing", pg)
+	return s.Render(c, http.StatusOK, "shop/listing", pg)
 }
 
 // pageWindow lists the page numbers to link: the first, the last, and two either side
@@ -157,12 +159,12 @@ func pageWindow(cur, pages int) []int {
 
 // activeFilters lists the filters in force with links that drop one at a time, so a
 // shopper on a phone (filters folded away) sees what narrows the results.
-func (s *Server) activeFilters(p listingParams, lang, self string, search bool, workshops []catalog.Workshop) []ActiveFilter {
+func (s *Handler) activeFilters(p listingParams, lang, self string, search bool, workshops []catalog.Workshop) []ActiveFilter {
 	without := func(change func(q *listingParams)) string {
 		q := p
 		q.sizes = slices.Clone(p.sizes)
 		change(&q)
-		return withQuery(self, q.query(1, search))
+		return kit.WithQuery(self, q.query(1, search))
 	}
 	var out []ActiveFilter
 	for _, w := range workshops {
@@ -171,19 +173,19 @@ func (s *Server) activeFilters(p listingParams, lang, self string, search bool, 
 		}
 	}
 	for _, sz := range p.sizes {
-		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_size", sz), without(func(q *listingParams) {
+		out = append(out, ActiveFilter{s.T(lang, "filter.active_size", sz), without(func(q *listingParams) {
 			q.sizes = slices.DeleteFunc(q.sizes, func(x string) bool { return x == sz })
 		})})
 	}
 	if p.inStock {
-		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_stock"), without(func(q *listingParams) { q.inStock = false })})
+		out = append(out, ActiveFilter{s.T(lang, "filter.active_stock"), without(func(q *listingParams) { q.inStock = false })})
 	}
 	if p.min != "" {
-		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_min", money.Format(money.Amount{Minor: p.minMinor, Currency: "COP"}, lang)),
+		out = append(out, ActiveFilter{s.T(lang, "filter.active_min", money.Format(money.Amount{Minor: p.minMinor, Currency: "COP"}, lang)),
 			without(func(q *listingParams) { q.min, q.minMinor = "", 0 })})
 	}
 	if p.max != "" {
-		out = append(out, ActiveFilter{s.msgs.T(lang, "filter.active_max", money.Format(money.Amount{Minor: p.maxMinor, Currency: "COP"}, lang)),
+		out = append(out, ActiveFilter{s.T(lang, "filter.active_max", money.Format(money.Amount{Minor: p.maxMinor, Currency: "COP"}, lang)),
 			without(func(q *listingParams) { q.max, q.maxMinor = "", 0 })})
 	}
 	return out

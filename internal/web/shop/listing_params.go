@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"net/http"
@@ -12,12 +12,13 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
 const perPage = 24
 
 // handleListing serves the whole catalog and category pages.
-func (s *Server) handleListing(c *gin.Context, lang string) error {
+func (s *Handler) handleListing(c *gin.Context, lang string) error {
 	cats, err := s.categories(c)
 	if err != nil {
 		return err
@@ -27,9 +28,9 @@ func (s *Server) handleListing(c *gin.Context, lang string) error {
 		for i := range cats {
 			if cats[i].Slug(lang) == slug {
 				cat = &cats[i]
-			} else if cats[i].Slug(otherLang(lang)) == slug {
+			} else if cats[i].Slug(kit.OtherLang(lang)) == slug {
 				// A category slug of the other language: send the shopper to the right one.
-				c.Redirect(http.StatusMovedPermanently, withQuery(categoryPath(lang, cats[i].Slug(lang)), c.Request.URL.RawQuery))
+				c.Redirect(http.StatusMovedPermanently, kit.WithQuery(categoryPath(lang, cats[i].Slug(lang)), c.Request.URL.RawQuery))
 				return nil
 			}
 		}
@@ -41,7 +42,7 @@ func (s *Server) handleListing(c *gin.Context, lang string) error {
 }
 
 // handleSearch serves search results: the listing with a query.
-func (s *Server) handleSearch(c *gin.Context, lang string) error {
+func (s *Handler) handleSearch(c *gin.Context, lang string) error {
 	cats, err := s.categories(c)
 	if err != nil {
 		return err
@@ -64,7 +65,7 @@ type listingParams struct {
 	notices  []string
 }
 
-func (s *Server) parseListing(rawQuery, lang string, search bool) listingParams {
+func (s *Handler) parseListing(rawQuery, lang string, search bool) listingParams {
 	v, _ := url.ParseQuery(rawQuery) // a malformed pair is skipped; the rest still counts
 	get := func(keys ...string) string {
 		for _, k := range keys {
@@ -78,7 +79,7 @@ func (s *Server) parseListing(rawQuery, lang string, search bool) listingParams 
 	p.q = strings.ToValidUTF8(v.Get("q"), "")
 	if utf8.RuneCountInString(p.q) > catalog.MaxQueryRunes {
 		p.q = string([]rune(p.q)[:catalog.MaxQueryRunes])
-		p.notices = append(p.notices, s.msgs.T(lang, "notice.query_truncated"))
+		p.notices = append(p.notices, s.T(lang, "notice.query_truncated"))
 	}
 	p.q = strings.TrimSpace(p.q)
 	p.workshop = get("workshop")
@@ -92,23 +93,23 @@ func (s *Server) parseListing(rawQuery, lang string, search bool) listingParams 
 	var okMin, okMax bool
 	if p.min != "" {
 		if p.minMinor, okMin = money.ParseWholePesos(p.min); !okMin {
-			p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_min"))
+			p.notices = append(p.notices, s.T(lang, "notice.bad_min"))
 			p.min = ""
 		}
 	}
 	if p.max != "" {
 		if p.maxMinor, okMax = money.ParseWholePesos(p.max); !okMax {
-			p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_max"))
+			p.notices = append(p.notices, s.T(lang, "notice.bad_max"))
 			p.max = ""
 		}
 	}
 	if okMin && okMax && p.maxMinor > 0 && p.minMinor > p.maxMinor {
-		p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_range"))
+		p.notices = append(p.notices, s.T(lang, "notice.bad_range"))
 		p.minMinor, p.maxMinor, p.min, p.max = p.maxMinor, p.minMinor, p.max, p.min
 	}
 	p.sort = get("sort")
 	if p.sort != "" && !catalog.ValidSort(p.sort) {
-		p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_sort"))
+		p.notices = append(p.notices, s.T(lang, "notice.bad_sort"))
 		p.sort = ""
 	}
 	if p.sort == "" {
@@ -120,7 +121,7 @@ func (s *Server) parseListing(rawQuery, lang string, search bool) listingParams 
 	if raw := get("page"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > 10000 {
-			p.notices = append(p.notices, s.msgs.T(lang, "notice.bad_page"))
+			p.notices = append(p.notices, s.T(lang, "notice.bad_page"))
 		} else {
 			p.page = n
 		}

@@ -1,4 +1,4 @@
-package server
+package site
 
 import (
 	"context"
@@ -27,7 +27,7 @@ import (
 // read-only, and loading the catalog (with its photos) is the slow part.
 var (
 	testDB  *sqlx.DB
-	testSrv *Server
+	testSrv *Site
 	testURL string
 )
 

@@ -1,4 +1,4 @@
-package server
+package shop
 
 import (
 	"net/http"
@@ -12,7 +12,7 @@ import (
 	"github.com/libres/storefront/internal/money"
 )
 
-func (s *Server) handleProduct(c *gin.Context, lang string) error {
+func (s *Handler) handleProduct(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	slug := c.Param("slug")
 	if !validSlug(slug) {
@@ -33,7 +33,7 @@ func (s *Server) handleProduct(c *gin.Context, lang string) error {
 	v := ProductView{
 		Title: p.Title(lang), Description: p.Description(lang),
 		Price:    money.Format(p.Price(), lang),
-		TaxNote:  s.msgs.T(lang, "tax."+string(p.TaxClass)),
+		TaxNote:  s.T(lang, "tax."+string(p.TaxClass)),
 		InStock:  p.InStock(),
 		Workshop: s.workshopCard(w, lang),
 	}
@@ -62,14 +62,14 @@ func (s *Server) handleProduct(c *gin.Context, lang string) error {
 	}
 
 	alt := map[string]string{"es": productPath("es", p.Slug), "en": productPath("en", p.Slug)}
-	pg := s.page(c, lang, v.Title, metaDescription(p.Description(lang), s.msgs.T(lang, "product.description", v.Title, w.Name)), alt)
+	pg := s.page(c, lang, v.Title, metaDescription(p.Description(lang), s.T(lang, "product.description", v.Title, w.Name)), alt)
 	pg.OGType = "product"
 	if len(v.Photos) > 0 {
-		pg.OGImage = s.absolute(v.Photos[0].Large)
+		pg.OGImage = s.Absolute(v.Photos[0].Large)
 	}
 	pg.JSONLD = s.productJSONLD(p, w, v, pg.Canonical, lang)
 	pg.Data = v
-	return s.render(c, http.StatusOK, "product", pg)
+	return s.Render(c, http.StatusOK, "shop/product", pg)
 }
 
 // options builds the size/colour picker: one option per variant, sold-out ones marked.
@@ -139,7 +139,7 @@ func metaDescription(text, fallback string) string {
 	return text
 }
 
-func (s *Server) absolute(u string) string {
+func (s *Handler) absolute(u string) string {
 	if strings.HasPrefix(u, "/") {
 		return s.BaseURL + u
 	}
@@ -147,10 +147,10 @@ func (s *Server) absolute(u string) string {
 }
 
 // productJSONLD is schema.org Product data with an offer per variant's availability.
-func (s *Server) productJSONLD(p catalog.Product, w catalog.Workshop, v ProductView, canonical, lang string) map[string]any {
+func (s *Handler) productJSONLD(p catalog.Product, w catalog.Workshop, v ProductView, canonical, lang string) map[string]any {
 	var images []string
 	for _, ph := range v.Photos {
-		images = append(images, s.absolute(ph.Large))
+		images = append(images, s.Absolute(ph.Large))
 	}
 	avail := "https://schema.org/OutOfStock"
 	if v.InStock {

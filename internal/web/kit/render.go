@@ -1,4 +1,4 @@
-package server
+package kit
 
 import (
 	"bytes"
@@ -19,12 +19,14 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// views holds one parsed template set per page: layout + partials + that page.
+// views holds one parsed template set per page: layout + partials + that page. Pages
+// live in one folder per audience (templates/shop/home.html is the page "shop/home").
 type views struct {
 	pages map[string]*template.Template
 }
 
-var pageNames = []string{"home", "listing", "product", "workshop", "workshops", "content", "error"}
+// pageDirs are the audiences' page folders; partials/ and mail/ are not pages.
+var pageDirs = []string{"shop", "account", "studio", "admin", "corporate"}
 
 func parseViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
 	base := template.New("layout").Funcs(funcs)
@@ -33,29 +35,27 @@ func parseViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
 		return nil, fmt.Errorf("parse layout and partials: %w", err)
 	}
 	v := &views{pages: map[string]*template.Template{}}
-	for _, name := range pageNames {
-		t, err := template.Must(base.Clone()).ParseFS(fsys, "templates/pages/"+name+".html")
+	for _, dir := range pageDirs {
+		files, err := fs.Glob(fsys, "templates/"+dir+"/*.html")
 		if err != nil {
-			return nil, fmt.Errorf("parse page %s: %w", name, err)
+			return nil, fmt.Errorf("list %s pages: %w", dir, err)
 		}
-		v.pages[name] = t
+		for _, f := range files {
+			name := dir + "/" + strings.TrimSuffix(path.Base(f), ".html")
+			t, err := template.Must(base.Clone()).ParseFS(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("parse page %s: %w", name, err)
+			}
+			v.pages[name] = t
+		}
 	}
 	return v, nil
 }
 
-func (s *Server) funcs() template.FuncMap {
-	return template.FuncMap{
-		"t":     func(lang, key string, args ...any) string { return s.msgs.T(lang, key, args...) },
-		"asset": func(p string) string { return s.assets.url(p) },
-		"add":   func(a, b int) int { return a + b },
-		"sub":   func(a, b int) int { return a - b },
-	}
-}
-
-// render executes a page into a buffer first, so a template error becomes a clean 500
-// rather than half a page.
-func (s *Server) render(c *gin.Context, status int, name string, p *Page) error {
-	t, ok := s.views.pages[name]
+// Render executes a page ("shop/home", "studio/product") into a buffer first, so a
+// template error becomes a clean 500 rather than half a page.
+func (k *Kit) Render(c *gin.Context, status int, name string, p *Page) error {
+	t, ok := k.views.pages[name]
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
@@ -63,7 +63,7 @@ func (s *Server) render(c *gin.Context, status int, name string, p *Page) error 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	writeCompressed(c, status, "text/html; charset=utf-8", buf.Bytes())
+	WriteCompressed(c, status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
 }
 
@@ -73,9 +73,9 @@ var gzipPool = sync.Pool{New: func() any {
 	return w
 }}
 
-// writeCompressed sends body gzipped when the client accepts it (a phone on a slow
+// WriteCompressed sends body gzipped when the client accepts it (a phone on a slow
 // network gets a catalog page in about a fifth of the bytes), plain otherwise.
-func writeCompressed(c *gin.Context, status int, contentType string, body []byte) {
+func WriteCompressed(c *gin.Context, status int, contentType string, body []byte) {
 	c.Header("Vary", "Accept-Encoding")
 	if len(body) < 1024 || !acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		c.Data(status, contentType, body)
@@ -164,7 +164,7 @@ func (a *assets) handler() gin.HandlerFunc {
 			return
 		}
 		if strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "image/svg") {
-			writeCompressed(c, http.StatusOK, ct, b)
+			WriteCompressed(c, http.StatusOK, ct, b)
 			return
 		}
 		c.Data(http.StatusOK, ct, b)
