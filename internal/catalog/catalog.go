@@ -123,6 +123,9 @@ type Product struct {
 	Featured    bool       `db:"featured"`
 	PublishedAt *time.Time `db:"published_at"`
 	UpdatedAt   time.Time  `db:"updated_at"`
+	// Version counts saves; the editor sends back the version it loaded (optimistic
+	// locking). Storefront queries leave it 0.
+	Version int `db:"version"`
 
 	Variants []Variant `db:"-"`
 	Photos   []Photo   `db:"-"`
