@@ -1,0 +1,258 @@
+package notify
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/web"
+)
+
+// QueueName is the River queue emails go through, apart from other kinds of work.
+const QueueName = "email"
+
+// Options configure a Queue. Only From is required.
+type Options struct {
+	// SMTPURL is smtp://[user:pass@]host:port[?starttls=required] or
+	// smtps://[user:pass@]host:port. Empty: this process delivers nothing and
+	// queued emails wait for one that can.
+	SMTPURL string
+	// From is the From header, e.g. "Libres <no-reply@libres.example.co>".
+	From string
+	// Seller is named in every footer; replies go to Seller.Email.
+	Seller Seller
+	// ShopURL is the shop's public origin (LIBRES_BASE_URL).
+	ShopURL string
+	// Work starts the delivery worker in this process (LIBRES_WORKERS). Without it,
+	// or without SMTPURL, the Queue only enqueues.
+	Work bool
+	// Workers is how many emails one process sends at once (default 4).
+	Workers int
+	// PollInterval is how often an idle worker looks for new jobs (default 200 ms):
+	// River's LISTEN/NOTIFY needs pgx, and the store's pool is lib/pq.
+	PollInterval time.Duration
+	// MaxAttempts is how many times delivery is tried before the job is discarded
+	// (default 25: with River's backoff, attempt⁴ seconds, about three weeks).
+	MaxAttempts int
+	// RetryDelay, when set, replaces River's backoff (tests use a short one).
+	RetryDelay func(attempt int) time.Duration
+	// FS holds templates/mail and locales (default web.FS).
+	FS fs.FS
+	// Logger receives the queue's warnings and delivery log lines (default: discard).
+	Logger *slog.Logger
+}
+
+// Queue enqueues emails as River jobs in the caller's transaction and, when working,
+// delivers them. It implements Enqueuer. Several processes may run workers on the
+// same database: River locks each job for one of them (FOR UPDATE SKIP LOCKED).
+type Queue struct {
+	client      *river.Client[*sql.Tx]
+	render      *Renderer
+	maxAttempts int
+	working     bool
+	log         *slog.Logger
+}
+
+var _ Enqueuer = (*Queue)(nil)
+
+// emailArgs is the job's payload: the message itself, rendered when it is worked
+// (so a job enqueued just before a deploy is sent with the new templates).
+type emailArgs struct {
+	Message
+}
+
+func (emailArgs) Kind() string { return "email" }
+
+// NewQueue builds the queue on the store's pool. Call Start to begin delivering and
+// Stop to end; a Queue that does not work needs neither.
+func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = web.FS
+	}
+	from, err := mail.ParseAddress(opts.From)
+	if err != nil {
+		return nil, fmt.Errorf("mail From %q: %w", opts.From, err)
+	}
+	r, err := NewRenderer(fsys, opts.Seller, opts.ShopURL)
+	if err != nil {
+		return nil, err
+	}
+	q := &Queue{render: r, maxAttempts: cmp.Or(opts.MaxAttempts, 25), log: log}
+	workers := river.NewWorkers()
+	cfg := &river.Config{
+		Workers: workers,
+		// River logs every step at info (each failed attempt too, which the worker
+		// logs itself with the job's id); its warnings and errors still come through.
+		Logger:            slog.New(minLevel{log.Handler(), slog.LevelWarn}),
+		MaxAttempts:       q.maxAttempts,
+		FetchPollInterval: cmp.Or(opts.PollInterval, 200*time.Millisecond),
+		FetchCooldown:     min(cmp.Or(opts.PollInterval, 200*time.Millisecond), 100*time.Millisecond),
+		JobTimeout:        2 * time.Minute,
+		// A stop waits this long for emails being sent, then cancels them (they are
+		// retried by whichever process runs next).
+		SoftStopTimeout: 10 * time.Second,
+	}
+	if opts.RetryDelay != nil {
+		cfg.RetryPolicy = retryDelay(opts.RetryDelay)
+	}
+	switch {
+	case opts.Work && opts.SMTPURL == "":
+		log.Warn("SMTP_URL is not set: emails are queued and wait until a process with SMTP_URL delivers them")
+	case opts.Work:
+		srv, err := parseSMTPURL(opts.SMTPURL)
+		if err != nil {
+			return nil, err
+		}
+		river.AddWorker(workers, &deliverer{render: r, smtp: srv, from: from, replyTo: opts.Seller.Email, log: log})
+		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: cmp.Or(opts.Workers, 4)}}
+		q.working = true
+	default:
+		log.Info("email worker off in this process (LIBRES_WORKERS=false): emails are only queued")
+	}
+	if !q.working {
+		// An inserting-only client knows no workers; the kind is checked by Enqueue.
+		cfg.Workers = nil
+		cfg.SkipJobKindValidation = true
+	}
+	q.client, err = river.NewClient(riverdatabasesql.New(conn.DB), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("job queue client: %w", err)
+	}
+	return q, nil
+}
+
+// Working reports whether this process delivers emails.
+func (q *Queue) Working() bool { return q.working }
+
+// Renderer returns the queue's renderer (previews, tests).
+func (q *Queue) Renderer() *Renderer { return q.render }
+
+// Enqueue checks and renders m (so a bad message fails the caller's transaction, not
+// a job three weeks later), then inserts its job in tx: it exists only if tx commits.
+// An empty Lang means the shop's default language.
+func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
+	if m.Lang == "" {
+		m.Lang = i18n.Default
+	}
+	if _, err := q.render.Render(m); err != nil {
+		return fmt.Errorf("enqueue email: %w", err)
+	}
+	_, err := q.client.InsertTx(ctx, tx.Tx, emailArgs{m}, &river.InsertOpts{Queue: QueueName, MaxAttempts: q.maxAttempts})
+	if err != nil {
+		return fmt.Errorf("enqueue email %s: %w", m.Template, err)
+	}
+	return nil
+}
+
+// Start begins delivering, when this process works. Jobs run until Stop; ctx only
+// bounds the start itself.
+func (q *Queue) Start(ctx context.Context) error {
+	if !q.working {
+		return nil
+	}
+	// Cancelling the context given to River's Start cancels emails mid-send; the
+	// graceful path is Stop, so River gets a context that is never cancelled.
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start email worker: %w", err)
+	}
+	q.log.Info("email worker started", "queue", QueueName)
+	return nil
+}
+
+// Stop stops fetching jobs and waits for emails being sent, until ctx is done.
+func (q *Queue) Stop(ctx context.Context) error {
+	if !q.working {
+		return nil
+	}
+	if err := q.client.Stop(ctx); err != nil {
+		return fmt.Errorf("stop email worker: %w", err)
+	}
+	q.log.Info("email worker stopped")
+	return nil
+}
+
+// deliverer is the River worker: render, build MIME, send over SMTP. A returned
+// error makes River retry the job later; a permanent refusal cancels it.
+type deliverer struct {
+	river.WorkerDefaults[emailArgs]
+	render  *Renderer
+	smtp    smtpServer
+	from    *mail.Address
+	replyTo string
+	log     *slog.Logger
+}
+
+func (d *deliverer) Work(ctx context.Context, job *river.Job[emailArgs]) error {
+	m := job.Args.Message
+	log := d.log.With("job", job.ID, "template", m.Template, "attempt", job.Attempt)
+	e, err := d.render.Render(m)
+	if err != nil {
+		log.Warn("email not rendered; will retry", "err", err)
+		return err
+	}
+	domain := d.from.Address[strings.LastIndexByte(d.from.Address, '@')+1:]
+	msg, err := buildMIME(envelope{
+		From:    d.from,
+		ReplyTo: d.replyTo,
+		// The same id on every attempt, so a server that got a message twice
+		// (accepted, but the connection broke before we heard) can tell.
+		MessageID: fmt.Sprintf("libres.%d.%d@%s", job.ID, job.CreatedAt.UnixNano(), domain),
+		Date:      time.Now(),
+	}, e)
+	if err != nil {
+		return err
+	}
+	if err := d.smtp.send(ctx, d.from.Address, m.To, msg); err != nil {
+		var perm permanentError
+		if errors.As(err, &perm) {
+			log.Warn("email refused for good; not retrying", "err", err)
+			return river.JobCancel(err)
+		}
+		log.Warn("email not sent; will retry", "err", err, "max_attempts", job.MaxAttempts)
+		return err
+	}
+	log.Info("email sent")
+	return nil
+}
+
+// retryDelay is a River retry policy with a fixed schedule.
+type retryDelay func(attempt int) time.Duration
+
+func (f retryDelay) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(f(job.Attempt))
+}
+
+// minLevel passes on only records at or above level.
+type minLevel struct {
+	slog.Handler
+	level slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.level && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{h.Handler.WithAttrs(as), h.level}
+}
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{h.Handler.WithGroup(name), h.level}
+}
