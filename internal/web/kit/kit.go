@@ -70,7 +70,8 @@ func (k *Kit) funcs() template.FuncMap {
 		"asset": func(p string) string { return k.assets.url(p) },
 		"add":   func(a, b int) int { return a + b },
 		"sub":   func(a, b int) int { return a - b },
-		// field returns the message for a form field's error, "" when it has none.
+		"dict":  dict,
+		// fielderr returns the message for a form field's error, "" when it has none.
 		"fielderr": func(lang string, errs map[string]string, name string) string {
 			if key, ok := errs[name]; ok {
 				return k.Msgs.T(lang, key)

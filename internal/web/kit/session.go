@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/apperr"
 )
 
@@ -19,19 +20,11 @@ type SessionUser struct {
 	ID          int64
 	Email       string
 	Name        string
-	Role        string // account.Role
+	Role        account.Role
 	Lang        string
 	WorkshopIDs []int64 // a workshop lead's workshops
 	CompanyID   int64   // a corporate client's company
 }
-
-// Roles, as account.Role spells them (kit does not import the account domain).
-const (
-	RoleAdmin     = "admin"
-	RoleLead      = "workshop_lead"
-	RoleCorporate = "corporate_client"
-	RoleCustomer  = "customer"
-)
 
 // LeadOf reports whether u may act for workshop id.
 func (u *SessionUser) LeadOf(id int64) bool { return slices.Contains(u.WorkshopIDs, id) }
@@ -155,7 +148,7 @@ func (k *Kit) RequireLogin(c *gin.Context) {
 
 // RequireRole lets through users with one of roles; others get a 403 page. Use after
 // RequireLogin.
-func (k *Kit) RequireRole(roles ...string) gin.HandlerFunc {
+func (k *Kit) RequireRole(roles ...account.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		u := CurrentUser(c)
 		if u != nil && slices.Contains(roles, u.Role) {

@@ -15,9 +15,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/web/accounts"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/shop"
 )
@@ -33,13 +35,16 @@ type Deps struct {
 	MediaHandler http.Handler  // serves /media/ when photos are on local disk; nil with S3
 	Demo         bool          // the catalog is sample data
 	Seller       config.Seller // who sells, shown in every footer
+	Accounts     *account.Service
+	SessionMax   time.Duration // a session's absolute lifetime (the cookie's)
 }
 
 // Site is the assembled web side.
 type Site struct {
 	Deps
-	Kit  *kit.Kit
-	Shop *shop.Handler
+	Kit      *kit.Kit
+	Shop     *shop.Handler
+	Accounts *accounts.Handler
 }
 
 // New parses templates and message catalogs once and builds each room; errors here
@@ -47,12 +52,17 @@ type Site struct {
 func New(d Deps) (*Site, error) {
 	s := &Site{Deps: d}
 	s.Shop = shop.New(nil, d.Catalog)
-	k, err := kit.New(kit.Options{Log: d.Log, WebFS: d.WebFS, BaseURL: d.BaseURL, MediaBaseURL: d.MediaBaseURL,
-		Demo: d.Demo, Seller: d.Seller, Nav: s.Shop.Navigation})
+	o := kit.Options{Log: d.Log, WebFS: d.WebFS, BaseURL: d.BaseURL, MediaBaseURL: d.MediaBaseURL,
+		Demo: d.Demo, Seller: d.Seller, Nav: s.Shop.Navigation}
+	if d.Accounts != nil {
+		o.Sessions = sessions{d.Accounts}
+	}
+	k, err := kit.New(o)
 	if err != nil {
 		return nil, err
 	}
 	s.Kit, s.Shop.Kit = k, k
+	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax}
 	return s, nil
 }
 
@@ -61,8 +71,12 @@ func (s *Site) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
+	// The client address is the connection's: X-Forwarded-For is not trusted, so nobody
+	// can dodge the per-address login throttle by sending one. Behind a proxy, configure
+	// it to overwrite the header and trust it here.
+	_ = r.SetTrustedProxies(nil)
 	k := s.Kit
-	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin())
+	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), kit.LimitBody(maxUploadBody))
 
 	r.GET("/healthz", kit.Health)
 	r.GET("/readyz", s.handleReady)
@@ -80,10 +94,32 @@ func (s *Site) Handler() http.Handler {
 		r.HEAD(mount+"/*path", h)
 	}
 	s.Shop.Routes(r)
+	if s.Deps.Accounts != nil {
+		sessioned := r.Group("", k.LoadSession)
+		s.Accounts.Routes(sessioned)
+	}
 	r.NoRoute(func(c *gin.Context) {
 		k.RenderError(c, kit.LangOfPath(c.Request.URL.Path), apperr.ErrNotFound)
 	})
 	return r
+}
+
+// maxUploadBody bounds a multipart request: several photos of up to media.MaxUploadBytes.
+const maxUploadBody = 64 << 20
+
+// sessions adapts the account service to the kit's session lookup.
+type sessions struct{ a *account.Service }
+
+func (s sessions) SessionUser(ctx context.Context, token string) (kit.SessionUser, error) {
+	u, _, err := s.a.SessionUser(ctx, token)
+	if err != nil {
+		return kit.SessionUser{}, err
+	}
+	su := kit.SessionUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Lang: u.Lang, WorkshopIDs: u.WorkshopIDs}
+	if u.CompanyID != nil {
+		su.CompanyID = *u.CompanyID
+	}
+	return su, nil
 }
 
 func (s *Site) handleReady(c *gin.Context) {
