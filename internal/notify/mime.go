@@ -50,18 +50,16 @@ func buildMIME(env envelope, e Email) ([]byte, error) {
 	}
 
 	var m bytes.Buffer
-	header := func(k, v string) {
-		// Values come from configuration and rendering; a line break would start a
-		// new header (header injection), so none survives.
-		v = strings.NewReplacer("\r", "", "\n", "").Replace(v)
-		fmt.Fprintf(&m, "%s: %s\r\n", k, v)
-	}
+	// Values come from configuration and rendering; a line break would start a new
+	// header (header injection), so none survives.
+	oneLine := strings.NewReplacer("\r", "", "\n", "").Replace
+	header := func(k, v string) { fmt.Fprintf(&m, "%s: %s\r\n", k, oneLine(v)) }
 	header("From", env.From.String())
 	header("To", e.To)
 	if env.ReplyTo != "" {
 		header("Reply-To", env.ReplyTo)
 	}
-	header("Subject", mime.QEncoding.Encode("utf-8", e.Subject))
+	header("Subject", mime.QEncoding.Encode("utf-8", oneLine(e.Subject)))
 	header("Date", env.Date.Format(time.RFC1123Z))
 	header("Message-ID", "<"+env.MessageID+">")
 	header("MIME-Version", "1.0")
