@@ -5,9 +5,12 @@
 #      (default .data/pg) and use its "libres" database. Data survives between runs.
 #   2. go build -o bin/libres ./cmd/libres
 #   3. bin/libres migrate up; bin/libres seed demo --if-empty
-#   4. bin/libres serve in the foreground (PORT, default 8080).
-# Ctrl-C (SIGINT) or SIGTERM stops the server gracefully, then stops the cluster if
-# this script started it (a cluster that was already running is left running).
+#   4. SMTP_URL unset: start Mailpit (deploy/mailpit.sh, messages kept in .data/mailpit)
+#      and send the store's emails there; its web page, printed as "emails: URL",
+#      shows every email sent.
+#   5. bin/libres serve in the foreground (PORT, default 8080).
+# Ctrl-C (SIGINT) or SIGTERM stops the server gracefully, then stops the cluster and
+# Mailpit if this script started them (ones already running are left running).
 # Photos go to LIBRES_MEDIA_DIR (default .data/media) unless S3 is configured.
 set -euo pipefail
 
@@ -32,6 +35,8 @@ if [[ -z "${LIBRES_PG_DIR:-}" ]] && ! postgres_reaches "$ROOT"; then
 	log "the postgres user cannot reach $ROOT: cluster in $PG_DIR (linked from .data/pg)"
 fi
 PG_OURS=0 # 1 when this script started the cluster and so must stop it
+MAILPIT_DIR=$ROOT/.data/mailpit
+MAILPIT_OURS=0 # 1 when this script started Mailpit
 SERVER_PID=""
 
 # shellcheck disable=SC2317 # called through the EXIT trap
@@ -41,6 +46,9 @@ cleanup() {
 	if [[ -n "$SERVER_PID" ]]; then
 		stop_pid "$SERVER_PID" libres
 		wait "$SERVER_PID" 2>/dev/null || true
+	fi
+	if ((MAILPIT_OURS)); then
+		deploy/mailpit.sh stop "$MAILPIT_DIR" || log "could not stop Mailpit"
 	fi
 	if ((PG_OURS)); then
 		deploy/pg.sh stop "$PG_DIR" || log "could not stop PostgreSQL in $PG_DIR"
@@ -64,6 +72,23 @@ export LIBRES_MEDIA_DIR=${LIBRES_MEDIA_DIR:-$ROOT/.data/media}
 export PORT=${PORT:-8080}
 mkdir -p "$LIBRES_MEDIA_DIR"
 
+EMAILS_URL=""
+if [[ -z "${SMTP_URL:-}" ]]; then
+	if [[ -f "$MAILPIT_DIR/pid" ]] && alive "$(<"$MAILPIT_DIR/pid")"; then
+		log "reusing the Mailpit already running for $MAILPIT_DIR"
+		SMTP_URL=$(<"$MAILPIT_DIR/smtp_url")
+		EMAILS_URL=$(<"$MAILPIT_DIR/web_url")
+	else
+		MAILPIT_OURS=1
+		mailpit_urls=$(deploy/mailpit.sh start "$MAILPIT_DIR") # two lines: SMTP URL, web URL
+		SMTP_URL=${mailpit_urls%%$'\n'*}
+		EMAILS_URL=${mailpit_urls##*$'\n'}
+	fi
+	export SMTP_URL
+else
+	log "sending email through SMTP_URL from the environment"
+fi
+
 log "building bin/libres"
 go build -o bin/libres ./cmd/libres
 bin/libres migrate up
@@ -74,6 +99,9 @@ bin/libres seed demo --if-empty
 # with SIGINT ignored, so Ctrl-C reaches the server through the trap: the trap exits,
 # and cleanup sends SIGTERM and waits for the graceful shutdown to finish.
 log "serving on http://localhost:$PORT (Ctrl-C to stop)"
+if [[ -n "$EMAILS_URL" ]]; then
+	log "emails: $EMAILS_URL"
+fi
 bin/libres serve &
 SERVER_PID=$!
 status=0

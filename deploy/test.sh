@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # deploy/test.sh — what `make test` runs: the whole test suite against real services.
 #
-# Starts, in a fresh temporary directory, a private PostgreSQL cluster and a versitygw
-# S3 server on free loopback ports, then runs `go vet` and `go test -race -count=1`
-# with these variables exported:
+# Starts, in a fresh temporary directory, a private PostgreSQL cluster, a versitygw
+# S3 server and a Mailpit SMTP server on free loopback ports, then runs `go vet` and
+# `go test -race -count=1` with these variables exported:
 #   LIBRES_TEST_DATABASE_URL  superuser URL of the cluster's "postgres" database
 #   LIBRES_TEST_S3_ENDPOINT   host:port of versitygw (plain HTTP)
 #   LIBRES_TEST_S3_ACCESS_KEY, LIBRES_TEST_S3_SECRET_KEY
+#   LIBRES_TEST_SMTP_URL      smtp://127.0.0.1:PORT of Mailpit (any credentials accepted)
+#   LIBRES_TEST_MAILPIT_URL   http://127.0.0.1:PORT, Mailpit's API for reading what was sent
+#                             (internal/notify/mailpittest)
 #   LIBRES_TEST_REQUIRE=1     tests fail, rather than skip, when a service is missing
 #   LIBRES_TEST_CHROME, LIBRES_TEST_NODE_MODULES, LIBRES_TEST_ARTIFACTS  for the browser
 #                             checks (deploy/browser.sh installs Chromium and the npm tools;
@@ -38,11 +41,15 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-test.XXXXXX")
 scratch_pg_dir "$TMP" libres-test # sets PG_DIR (and PG_TMP when $TMP is out of reach)
 PG_STARTED=0
 S3_STARTED=0
+MAILPIT_STARTED=0
 
 cleanup() {
 	local status=$?
 	# Ignore further signals so a second Ctrl-C does not cut the cleanup short.
 	trap '' INT TERM
+	if ((MAILPIT_STARTED)); then
+		"$DEPLOY/mailpit.sh" stop "$TMP/mailpit" || log "could not stop Mailpit"
+	fi
 	if ((S3_STARTED)); then
 		"$DEPLOY/s3.sh" stop "$TMP/s3" || log "could not stop versitygw"
 	fi
@@ -81,6 +88,11 @@ export LIBRES_TEST_S3_ENDPOINT
 LIBRES_TEST_S3_ENDPOINT=$(VGW_TEST_ACCESS_KEY=$LIBRES_TEST_S3_ACCESS_KEY \
 	VGW_TEST_SECRET_KEY=$LIBRES_TEST_S3_SECRET_KEY "$DEPLOY/s3.sh" start "$TMP/s3")
 
+MAILPIT_STARTED=1
+mailpit_urls=$("$DEPLOY/mailpit.sh" start "$TMP/mailpit") # two lines: SMTP URL, web URL
+export LIBRES_TEST_SMTP_URL=${mailpit_urls%%$'\n'*}
+export LIBRES_TEST_MAILPIT_URL=${mailpit_urls##*$'\n'}
+
 # The browser checks (internal/e2e): Chromium, Java and the pinned npm tools.
 export LIBRES_TEST_CHROME LIBRES_TEST_NODE_MODULES="$ROOT/node_modules" LIBRES_TEST_ARTIFACTS="$ROOT/build/e2e"
 LIBRES_TEST_CHROME=$("$DEPLOY/browser.sh")
@@ -89,6 +101,7 @@ export LIBRES_TEST_REQUIRE=1
 
 log "LIBRES_TEST_DATABASE_URL=$LIBRES_TEST_DATABASE_URL"
 log "LIBRES_TEST_S3_ENDPOINT=$LIBRES_TEST_S3_ENDPOINT"
+log "LIBRES_TEST_SMTP_URL=$LIBRES_TEST_SMTP_URL (emails: $LIBRES_TEST_MAILPIT_URL)"
 
 # The knobs hold whitespace-separated lists of packages and flags.
 read -r -a pkgs <<<"${GOTEST_PKGS:-./...}"
