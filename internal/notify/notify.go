@@ -10,8 +10,15 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Message is one email to send. Template names a mail template ("account_reset",
-// "account_verify", "account_invite"); Data fills it (links are absolute URLs).
+// Message is one email to send. Template names a mail template; Data fills it (every
+// key ending in "Link" must be an absolute http(s) URL). The templates and their keys:
+//
+//	account_verify  Name, Link
+//	account_reset   Name, Link (the email says it expires in 1 hour)
+//	account_invite  Name, Link, InviterName, Role ("lead", "admin" or "corporate")
+//
+// To is a bare address; Lang is "es" or "en" (empty: "es"). A missing key or an unknown
+// template or role makes Enqueue fail, so the caller's transaction does too.
 type Message struct {
 	To       string         `json:"to"`
 	Lang     string         `json:"lang"` // "es" or "en"
