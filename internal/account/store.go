@@ -122,6 +122,9 @@ func userWriteError(err error) error {
 
 // setMemberships makes ids the user's workshops, replacing any others.
 func setMemberships(ctx context.Context, q db.Querier, userID int64, ids []int64) error {
+	if ids == nil {
+		ids = []int64{} // NULL would match nothing and delete nothing
+	}
 	if _, err := q.ExecContext(ctx, `DELETE FROM workshop_members WHERE user_id = $1 AND NOT (workshop_id = ANY($2))`,
 		userID, pq.Int64Array(ids)); err != nil {
 		return fmt.Errorf("remove memberships of user %d: %w", userID, db.Translate(err))

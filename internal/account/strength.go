@@ -45,7 +45,7 @@ func CheckPassword(pw string, userInputs ...string) error {
 		return passwordError(keyPwWeak)
 	}
 	personal := personalWords(userInputs)
-	if containsLocalPart(pw, userInputs) {
+	if containsIdentity(pw, userInputs) {
 		return passwordError(keyPwPersonal)
 	}
 	// Personal words rank first, so a match ranked within them is personal; the Spanish
@@ -116,15 +116,15 @@ func personalWords(inputs []string) []string {
 	return out
 }
 
-// containsLocalPart reports whether pw holds an email's local part, separators ignored:
-// "Anaperez!2026" for ana.perez@example.org.
-func containsLocalPart(pw string, inputs []string) bool {
+// containsIdentity reports whether pw holds an email's local part or a whole name,
+// separators and accents ignored: "Anaperez!2026" for ana.perez@example.org, or
+// "luzgomez2026" for Luz Gómez.
+func containsIdentity(pw string, inputs []string) bool {
 	p := alnum(pw)
 	for _, in := range inputs {
-		if local, _, ok := strings.Cut(in, "@"); ok {
-			if l := alnum(local); utf8.RuneCountInString(l) >= 4 && strings.Contains(p, l) {
-				return true
-			}
+		local, _, _ := strings.Cut(in, "@")
+		if l := alnum(local); utf8.RuneCountInString(l) >= 4 && strings.Contains(p, l) {
+			return true
 		}
 	}
 	return false
