@@ -31,6 +31,7 @@ commands:
   serve                    run the web store
   migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
   seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
+  user create --role admin --email ADDR [--name N]   add a user (password read from stdin; generated at a terminal)
 
 configuration comes from environment variables; see README.md.
 `
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, log, args[1:])
+	case "user":
+		return userCmd(ctx, cfg, log, args[1:], stdin, stdout)
 	default:
 		return errUsage
 	}
