@@ -128,9 +128,8 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 		log.Info("email worker off in this process (LIBRES_WORKERS=false): emails are only queued")
 	}
 	if !q.working {
-		// An inserting-only client knows no workers; the kind is checked by Enqueue.
+		// An inserting-only client needs no workers; Enqueue checks the message.
 		cfg.Workers = nil
-		cfg.SkipJobKindValidation = true
 	}
 	q.client, err = river.NewClient(riverdatabasesql.New(conn.DB), cfg)
 	if err != nil {
