@@ -26,20 +26,23 @@ type Upload struct {
 }
 
 // photoErrorKeys are the message keys for images the uploader must fix.
+// The main key's message names the file and the limit (arguments: file name, limit);
+// the field key's message stands alone beside the file input.
 var photoErrorKeys = []struct {
-	err error
-	key string
+	err        error
+	key, field string
+	limit      int
 }{
-	{media.ErrTooLarge, "photo.too_large"},
-	{media.ErrUnsupportedType, "photo.unsupported"},
-	{media.ErrTooManyPixels, "photo.too_many_pixels"},
+	{media.ErrTooLarge, "photo.too_large", "photo.field.too_large", media.MaxUploadBytes >> 20},
+	{media.ErrUnsupportedType, "photo.unsupported", "photo.field.unsupported", 0},
+	{media.ErrTooManyPixels, "photo.too_many_pixels", "photo.field.too_many_pixels", media.MaxPixels / 1_000_000},
 }
 
 // AddPhotos processes each upload through media.Process (type sniffed, size and pixel
 // limits, metadata stripped, renditions stored) and records the photos after the
 // product's others, alt text defaulting to the product's title. If any file is refused,
-// nothing is recorded: the error is Invalid with a "photo.*" key whose argument and
-// field ("photos.N") name the file. Renditions already stored for the files before it
+// nothing is recorded: the error is Invalid with a "photo.*" key whose arguments (file
+// name, limit) and field ("photos.N", key "photo.field.*") name the file. Renditions already stored for the files before it
 // stay in the store: they are content-addressed, harmless, and reused on a retry.
 func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, productID int64, store media.Store, files []Upload) ([]Photo, error) {
 	p, err := loadProduct(ctx, e.db, scope, productID, false)
@@ -55,7 +58,7 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 		return nil, fmt.Errorf("count photos of product %d: %w", productID, err)
 	}
 	if have+len(files) > MaxPhotos {
-		return nil, apperr.New(apperr.Invalid, "photo.too_many", MaxPhotos)
+		return nil, apperr.New(apperr.Invalid, "photo.too_many")
 	}
 	processed := make([]media.Photo, 0, len(files))
 	for i, f := range files {
@@ -63,8 +66,12 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 		if err != nil {
 			for _, pk := range photoErrorKeys {
 				if errors.Is(err, pk.err) {
-					return nil, &apperr.Error{Code: apperr.Invalid, Key: pk.key, Args: []any{f.Name},
-						Fields: map[string]string{"photos." + strconv.Itoa(i): pk.key}, Err: err}
+					args := []any{f.Name}
+					if pk.limit > 0 {
+						args = append(args, pk.limit)
+					}
+					return nil, &apperr.Error{Code: apperr.Invalid, Key: pk.key, Args: args,
+						Fields: map[string]string{"photos." + strconv.Itoa(i): pk.field}, Err: err}
 				}
 			}
 			return nil, fmt.Errorf("photo %q for product %d: %w", f.Name, productID, err)
@@ -87,7 +94,7 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 			return fmt.Errorf("count photos of product %d: %w", productID, err)
 		}
 		if n.Count+len(processed) > MaxPhotos {
-			return apperr.New(apperr.Invalid, "photo.too_many", MaxPhotos)
+			return apperr.New(apperr.Invalid, "photo.too_many")
 		}
 		const ins = `INSERT INTO photos (product_id, object_key, width, height, renditions, alt_es, alt_en, position)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

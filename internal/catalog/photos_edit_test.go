@@ -88,7 +88,7 @@ func TestAddPhotosRefusesBadFiles(t *testing.T) {
 			_, err := f.ed.AddPhotos(ctx, f.leadA, f.actor, id, store, []Upload{upload("ok.png", good), tt.file})
 			wantKey(t, err, apperr.Invalid, tt.key)
 			e := apperr.As(err)
-			if len(e.Args) != 1 || e.Args[0] != tt.file.Name || e.Fields["photos.1"] != tt.key {
+			if len(e.Args) == 0 || e.Args[0] != tt.file.Name || e.Fields["photos.1"] != "photo.field."+tt.key[len("photo."):] {
 				t.Errorf("error names %v / %v, want %q as photos.1", e.Args, e.Fields, tt.file.Name)
 			}
 			if n := f.count(t, `SELECT count(*) FROM photos`); n != 0 {

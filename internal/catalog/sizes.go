@@ -3,6 +3,7 @@ package catalog
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/libres/storefront/internal/apperr"
 )
@@ -28,7 +29,7 @@ func ExpandSizeRun(s string) ([]string, error) {
 		}
 		sizes, key := expandPart(part)
 		if key != "" {
-			return nil, apperr.New(apperr.Invalid, key, part)
+			return nil, apperr.New(apperr.Invalid, key)
 		}
 		for _, sz := range sizes {
 			if !seen[sz] {
@@ -36,7 +37,7 @@ func ExpandSizeRun(s string) ([]string, error) {
 				out = append(out, sz)
 			}
 			if len(out) > MaxSizeRun {
-				return nil, apperr.New(apperr.Invalid, "sizes.too_many", MaxSizeRun)
+				return nil, apperr.New(apperr.Invalid, "sizes.too_many")
 			}
 		}
 	}
@@ -92,7 +93,7 @@ func expandPart(part string) ([]string, string) {
 // halfSteps parses a shoe size ("38", "38.5") as a count of half sizes.
 func halfSteps(s string) (int, bool) {
 	whole, frac, hasFrac := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 3 || strings.TrimLeft(whole, "0123456789") != "" {
+	if whole == "" || len(whole) > 4 || strings.TrimLeft(whole, "0123456789") != "" {
 		return 0, false
 	}
 	n, err := strconv.Atoi(whole)
@@ -126,12 +127,14 @@ func letterIndex(s string) int {
 }
 
 // validFreeSize accepts a single size that is not a number or a letter size, like
-// "Única" or "4T": letters, digits, spaces and '/'.
+// "Única", "4T" or "T.U.": letters, digits, spaces, '/' and '.', with a letter.
 func validFreeSize(s string) bool {
+	letter := false
 	for _, r := range s {
 		if !(r == ' ' || r == '/' || r == '.' || isLetterOrDigit(r)) {
 			return false
 		}
+		letter = letter || unicode.IsLetter(r)
 	}
-	return true
+	return letter
 }
