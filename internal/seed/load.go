@@ -33,6 +33,7 @@ type Options struct {
 
 // Load writes the demo catalog: photos first (content-hashed keys, so a retry stores
 // nothing twice), then every row in one transaction, so a failure leaves no half catalog.
+// The demo accounts (DemoUsers) come in the same transaction.
 // Loading into a store that already has products is an error (ErrNotEmpty) unless
 // opts.IfEmpty, when it is a no-op.
 func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logger, opts Options) error {
@@ -109,6 +110,9 @@ func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logge
 					return err
 				}
 			}
+		}
+		if err := DemoUsers(ctx, tx, wsIDs); err != nil {
+			return err
 		}
 		return catalog.SetSetting(ctx, tx, "demo", "true")
 	})
