@@ -82,7 +82,7 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 	err = db.InTx(ctx, e.db, func(tx *sqlx.Tx) error {
 		added = nil
 		// Lock the product, so concurrent uploads take positions one after the other.
-		if _, err := loadProduct(ctx, tx, scope, productID, true); err != nil {
+		if p, err = loadProduct(ctx, tx, scope, productID, true); err != nil {
 			return err
 		}
 		var n struct {

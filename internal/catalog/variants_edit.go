@@ -46,7 +46,7 @@ func variantError(err error, v variantInput, what string) error {
 // for the audit summary.
 //
 // Variants are deleted outright: no table references them yet. When order lines do,
-// a variant that was ever ordered must be retired instead (see the report in docs).
+// a variant that was ever ordered must be retired (hidden, kept) instead of deleted.
 func syncVariants(ctx context.Context, tx *sqlx.Tx, productID int64, cur []Variant, in []variantInput) ([]string, error) {
 	byID := make(map[int64]Variant, len(cur))
 	for _, v := range cur {
