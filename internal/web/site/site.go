@@ -19,9 +19,12 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/web/accounts"
+	"github.com/libres/storefront/internal/web/admin"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/shop"
+	"github.com/libres/storefront/internal/web/studio"
 )
 
 // Deps are what the web side needs, built by main.
@@ -37,6 +40,8 @@ type Deps struct {
 	Seller       config.Seller // who sells, shown in every footer
 	Accounts     *account.Service
 	SessionMax   time.Duration // a session's absolute lifetime (the cookie's)
+	Editor       *catalog.Editor
+	Photos       media.Store // where uploaded photos go
 }
 
 // Site is the assembled web side.
@@ -45,6 +50,8 @@ type Site struct {
 	Kit      *kit.Kit
 	Shop     *shop.Handler
 	Accounts *accounts.Handler
+	Studio   *studio.Handler
+	Admin    *admin.Handler
 }
 
 // New parses templates and message catalogs once and builds each room; errors here
@@ -63,6 +70,9 @@ func New(d Deps) (*Site, error) {
 	}
 	s.Kit, s.Shop.Kit = k, k
 	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax}
+	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos, Base: "/studio"}
+	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor,
+		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos, Base: "/admin"}}
 	return s, nil
 }
 
@@ -97,6 +107,10 @@ func (s *Site) Handler() http.Handler {
 	if s.Deps.Accounts != nil {
 		sessioned := r.Group("", k.LoadSession)
 		s.Accounts.Routes(sessioned)
+		// The back offices: login first, then the role; each room checks ownership of
+		// what it touches (a lead's workshops) itself.
+		s.Studio.Routes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)))
+		s.Admin.Routes(sessioned.Group("/admin", k.RequireLogin, k.RequireRole(account.RoleAdmin)))
 	}
 	r.NoRoute(func(c *gin.Context) {
 		k.RenderError(c, kit.LangOfPath(c.Request.URL.Path), apperr.ErrNotFound)
