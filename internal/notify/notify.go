@@ -13,9 +13,11 @@ import (
 // Message is one email to send. Template names a mail template; Data fills it (every
 // key ending in "Link" must be an absolute http(s) URL). The templates and their keys:
 //
-//	account_verify  Name, Link
+//	account_verify  Name, Link (the email says it expires in 48 hours)
 //	account_reset   Name, Link (the email says it expires in 1 hour)
-//	account_invite  Name, Link, InviterName, Role ("lead", "admin" or "corporate")
+//	account_invite  Name, Link (expires in 7 days); optional InviterName and Role
+//	                (account.Role: "admin", "workshop_lead", "corporate_client",
+//	                "customer") say who invites and what the account is for
 //
 // To is a bare address; Lang is "es" or "en" (empty: "es"). A missing key or an unknown
 // template or role makes Enqueue fail, so the caller's transaction does too.

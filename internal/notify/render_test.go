@@ -18,7 +18,7 @@ var testSeller = Seller{Name: "Fundación Prueba", NIT: "800.197.268-4", Address
 var samples = map[string]map[string]any{
 	"account_verify": {"Name": "Ana", "Link": "https://libres.example/cuenta/verificar?token=abc"},
 	"account_reset":  {"Name": "Ana", "Link": "https://libres.example/cuenta/clave?token=abc"},
-	"account_invite": {"Name": "Ana", "Link": "https://libres.example/invitacion?token=abc", "Role": "lead", "InviterName": "Marta"},
+	"account_invite": {"Name": "Ana", "Link": "https://libres.example/invitacion?token=abc", "Role": "workshop_lead", "InviterName": "Marta"},
 }
 
 func newTestRenderer(t *testing.T) *Renderer {
@@ -100,11 +100,12 @@ func TestRenderLanguageAndInvite(t *testing.T) {
 		lang, role string
 		want       []string
 	}{
-		{"es", "lead", []string{"Marta te invita a Libres", "líder de taller", "estudio"}},
-		{"en", "lead", []string{"Marta invited you to Libres", "a workshop lead", "studio"}},
+		{"es", "workshop_lead", []string{"Marta te invita a Libres", "líder de taller", "estudio"}},
+		{"en", "workshop_lead", []string{"Marta invited you to Libres", "a workshop lead", "studio"}},
 		{"es", "admin", []string{"administración"}},
 		{"en", "admin", []string{"back office"}},
-		{"en", "corporate", []string{"corporate portal"}},
+		{"en", "corporate_client", []string{"corporate portal"}},
+		{"en", "customer", []string{"follow your orders"}},
 	}
 	for _, tt := range tests {
 		data := map[string]any{"Name": "Ana", "Link": "https://libres.example/i", "Role": tt.role, "InviterName": "Marta"}
@@ -121,6 +122,30 @@ func TestRenderLanguageAndInvite(t *testing.T) {
 	e, err := r.Render(Message{To: "ana@example.co", Lang: "es", Template: "account_reset", Data: samples["account_reset"]})
 	if err != nil || !strings.Contains(e.Text, "1 hora") || !strings.Contains(e.Text, "ignorar") {
 		t.Errorf("reset email does not say it expires in 1 hour and can be ignored (%v):\n%s", err, e.Text)
+	}
+}
+
+// TestRenderNameAndLinkOnly: every template works with just Name and Link (what the
+// account service sends); the invitation's InviterName and Role are optional.
+func TestRenderNameAndLinkOnly(t *testing.T) {
+	r := newTestRenderer(t)
+	for _, name := range r.Templates() {
+		for _, lang := range i18n.Languages {
+			e, err := r.Render(Message{To: "ana@example.co", Lang: lang, Template: name,
+				Data: map[string]any{"Name": "Ana", "Link": "https://libres.example/x?token=1"}})
+			if err != nil {
+				t.Errorf("%s/%s: %v", name, lang, err)
+				continue
+			}
+			if !strings.Contains(e.Text, "\nhttps://libres.example/x?token=1\n") {
+				t.Errorf("%s/%s: no link in\n%s", name, lang, e.Text)
+			}
+		}
+	}
+	e, err := r.Render(Message{To: "ana@example.co", Lang: "en", Template: "account_invite",
+		Data: map[string]any{"Name": "Ana", "Link": "https://libres.example/i", "Role": "admin"}})
+	if err != nil || e.Subject != "You are invited to Libres" || !strings.Contains(e.Text, "as a member of the administration team") {
+		t.Errorf("invite with a role and no inviter (%v): %q\n%s", err, e.Subject, e.Text)
 	}
 }
 
