@@ -16,6 +16,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db"
@@ -158,17 +159,35 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// The storefront only builds photo URLs; with S3 it does not need the bucket to
 	// answer at start-up. With local photos it serves them itself.
 	var mediaHandler http.Handler
-	if !cfg.UseS3() {
+	var photos media.Store
+	if cfg.UseS3() {
+		// Uploads connect to the bucket on first use: browsing needs no S3 at start-up.
+		photos = &lazyStore{open: func(ctx context.Context) (media.Store, error) { return openMedia(ctx, cfg) }, base: cfg.MediaBaseURL}
+	} else {
 		d, err := media.NewDisk(cfg.MediaDir, cfg.MediaBaseURL)
 		if err != nil {
 			return err
 		}
-		mediaHandler = d.Handler()
+		mediaHandler, photos = d.Handler(), d
 	}
 	if cfg.Seller.Sample {
 		log.Warn("no seller configured: the footer shows a sample identity; set LIBRES_SELLER_* before opening the shop")
 	}
-	srv, err := newServer(ctx, conn, cfg, log, mediaHandler)
+	// Workers run until stopWorkers, after the last request: a request's email is queued
+	// in its transaction and delivered even if the process stops right after.
+	stopWorkers, queue, err := startWorkers(context.WithoutCancel(ctx), conn, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		wctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := stopWorkers(wctx); err != nil {
+			log.Warn("stop workers", "err", err)
+		}
+	}()
+	accounts := account.New(conn, queue, account.Options{BaseURL: cfg.BaseURL})
+	srv, err := newServer(ctx, conn, cfg, log, mediaHandler, photos, accounts)
 	if err != nil {
 		return err
 	}
@@ -202,12 +221,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	return nil
 }
 
-func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler) (*site.Site, error) {
+func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler,
+	photos media.Store, accounts *account.Service) (*site.Site, error) {
 	store := catalog.NewStore(conn)
 	demo, err := store.Setting(ctx, "demo")
 	if err != nil {
 		return nil, err
 	}
 	return site.New(site.Deps{Log: log, DB: conn, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
-		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller})
+		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller,
+		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: photos})
 }

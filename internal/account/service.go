@@ -53,6 +53,9 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	return &Service{db: conn, mail: mail, opts: opts, ips: newIPLimiter()}
 }
 
+// SessionMax is how long a session may live after login: the session cookie's lifetime.
+func (s *Service) SessionMax() time.Duration { return s.opts.SessionMax }
+
 // now is the clock, truncated to what PostgreSQL stores.
 func (s *Service) now() time.Time { return s.opts.Now().UTC().Truncate(time.Microsecond) }
 

@@ -149,6 +149,12 @@ func (k *Kit) Handle(lang string, h func(c *gin.Context, lang string) error) gin
 	}
 }
 
+// HandlePrivate is Handle for the back offices and account pages, whose language is the
+// user's (UserLang), not the path's.
+func (k *Kit) HandlePrivate(h func(c *gin.Context, lang string) error) gin.HandlerFunc {
+	return func(c *gin.Context) { k.Handle(k.UserLang(c), h)(c) }
+}
+
 // ErrBadRequest marks input a page cannot make sense of (400 page).
 var ErrBadRequest = errors.New("bad request")
 

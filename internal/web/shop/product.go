@@ -10,18 +10,30 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/web/kit"
 )
 
 func (s *Handler) handleProduct(c *gin.Context, lang string) error {
-	ctx := c.Request.Context()
 	slug := c.Param("slug")
 	if !validSlug(slug) {
 		return apperr.ErrNotFound
 	}
-	p, err := s.Catalog.ActiveProductBySlug(ctx, slug)
+	p, err := s.Catalog.ActiveProductBySlug(c.Request.Context(), slug)
 	if err != nil {
 		return err
 	}
+	return s.renderProduct(c, lang, p, false)
+}
+
+// Preview renders a product page exactly as a shopper will see it, whatever the
+// product's status (the studio's "preview"): not indexed, not cached, and marked as a
+// preview at the top.
+func (s *Handler) Preview(c *gin.Context, lang string, p catalog.Product) error {
+	return s.renderProduct(c, lang, p, true)
+}
+
+func (s *Handler) renderProduct(c *gin.Context, lang string, p catalog.Product, preview bool) error {
+	ctx := c.Request.Context()
 	w, err := s.Catalog.WorkshopByID(ctx, p.WorkshopID)
 	if err != nil {
 		return err
@@ -36,6 +48,7 @@ func (s *Handler) handleProduct(c *gin.Context, lang string) error {
 		TaxNote:  s.T(lang, "tax."+string(p.TaxClass)),
 		InStock:  p.InStock(),
 		Workshop: s.workshopCard(w, lang),
+		Preview:  preview,
 	}
 	for _, cat := range cats {
 		if cat.ID == p.CategoryID {
@@ -68,6 +81,11 @@ func (s *Handler) handleProduct(c *gin.Context, lang string) error {
 		pg.OGImage = s.Absolute(v.Photos[0].Large)
 	}
 	pg.JSONLD = s.productJSONLD(p, w, v, pg.Canonical, lang)
+	if preview {
+		pg.NoIndex, pg.Canonical, pg.Alternates, pg.JSONLD = true, "", nil, nil
+		pg.SwitchURL = kit.WithQuery(c.Request.URL.Path, "lang="+kit.OtherLang(lang))
+		c.Header("Cache-Control", "private, no-store")
+	}
 	pg.Data = v
 	return s.Render(c, http.StatusOK, "shop/product", pg)
 }

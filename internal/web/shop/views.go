@@ -102,6 +102,7 @@ type ProductView struct {
 	SKU                string // of the single variant, when there is only one
 	Workshop           WorkshopCard
 	Related            []ProductCard
+	Preview            bool // the studio's preview of a product that may not be on sale
 }
 
 // WorkshopCard is a short credit for a workshop.

@@ -70,9 +70,11 @@ func New(d Deps) (*Site, error) {
 	}
 	s.Kit, s.Shop.Kit = k, k
 	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax}
-	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos, Base: "/studio"}
+	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
+		Preview: s.Shop.Preview, Base: "/studio"}
 	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor,
-		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos, Base: "/admin"}}
+		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
+			Preview: s.Shop.Preview, Base: "/admin"}}
 	return s, nil
 }
 
