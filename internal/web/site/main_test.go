@@ -15,10 +15,12 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/web"
 )
@@ -29,6 +31,8 @@ var (
 	testDB  *sqlx.DB
 	testSrv *Site
 	testURL string
+	// testAccounts logs test users in (the authorization matrix).
+	testAccounts *account.Service
 )
 
 func TestMain(m *testing.M) {
@@ -73,14 +77,21 @@ func setup(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Emails are only queued here (no worker): the journeys that read them run in e2e.
+	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: "https://libres.test"})
+	if err != nil {
+		return 0, err
+	}
+	accounts := account.New(conn, queue, account.Options{BaseURL: "https://libres.test"})
 	srv, err := New(Deps{Log: quiet, Seller: cfg.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: store.Handler(), Demo: true})
+		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: store.Handler(), Demo: true,
+		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: store})
 	if err != nil {
 		return 0, err
 	}
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
-	testDB, testSrv, testURL = conn, srv, ts.URL
+	testDB, testSrv, testURL, testAccounts = conn, srv, ts.URL, accounts
 	return m.Run(), nil
 }
 

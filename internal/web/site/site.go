@@ -79,7 +79,11 @@ func New(d Deps) (*Site, error) {
 }
 
 // Handler returns the Gin engine with every route.
-func (s *Site) Handler() http.Handler {
+func (s *Site) Handler() http.Handler { return s.Engine() }
+
+// Engine builds the Gin engine with every route; its Routes() are the route list the
+// authorization tests walk.
+func (s *Site) Engine() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false

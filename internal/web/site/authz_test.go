@@ -1,0 +1,268 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/seed"
+)
+
+// TestAuthorizationMatrix walks the router's own route list, so a new back-office route
+// cannot escape it: every /studio and /admin route is tried as anonymous (sent to the
+// login page), customer and corporate client (403), a lead of another workshop (404 for
+// the workshop's objects, 403 in /admin), the workshop's lead and an admin (allowed). Every
+// other route must be one the test knows to be public or to need a login.
+func TestAuthorizationMatrix(t *testing.T) {
+	ctx := context.Background()
+	f := newAuthzFixture(t)
+
+	type role struct {
+		name  string
+		token string
+	}
+	roles := []role{
+		{"anonymous", ""},
+		{"customer", f.login(t, "cliente@libres.example")},
+		{"corporate", f.login(t, "empresa@libres.example")},
+		{"lead of another workshop", f.login(t, f.leadB)},
+		{"lead of the workshop", f.login(t, "lead@libres.example")},
+		{"admin", f.login(t, "admin@libres.example")}, // last: its POSTs change things
+	}
+	checked := 0
+	for _, r := range testSrv.Engine().Routes() {
+		back := strings.HasPrefix(r.Path, "/studio") || strings.HasPrefix(r.Path, "/admin")
+		if !back {
+			if !f.knownRoute(r.Path) {
+				t.Errorf("%s %s is neither a back-office route nor a known public or account route: add it to the matrix", r.Method, r.Path)
+			}
+			continue
+		}
+		for _, ro := range roles {
+			path, owned, err := f.fill(ctx, r.Path)
+			if err != nil {
+				t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+			}
+			status, loc := f.do(t, r.Method, path, ro.token)
+			admin := strings.HasPrefix(r.Path, "/admin")
+			got := fmt.Sprintf("%s %s as %s: %d %s", r.Method, path, ro.name, status, loc)
+			switch ro.name {
+			case "anonymous":
+				if r.Method == http.MethodGet && !(status == http.StatusSeeOther && strings.HasPrefix(loc, "/login?next=")) {
+					t.Errorf("%s, want a redirect to /login?next=…", got)
+				}
+				if r.Method != http.MethodGet && status != http.StatusUnauthorized {
+					t.Errorf("%s, want 401", got)
+				}
+			case "customer", "corporate":
+				if status != http.StatusForbidden {
+					t.Errorf("%s, want 403", got)
+				}
+			case "lead of another workshop":
+				want := http.StatusForbidden
+				if !admin {
+					want = 0 // allowed on pages that are not another workshop's object
+					if owned {
+						want = http.StatusNotFound
+					}
+				}
+				if want == 0 && !allowed(status, loc) || want != 0 && status != want {
+					t.Errorf("%s, want %v", got, map[bool]string{true: "allowed", false: http.StatusText(want)}[want == 0])
+				}
+			case "lead of the workshop":
+				if admin && status != http.StatusForbidden || !admin && !allowed(status, loc) {
+					t.Errorf("%s, want %s", got, map[bool]string{true: "403", false: "allowed"}[admin])
+				}
+			case "admin":
+				if !allowed(status, loc) {
+					t.Errorf("%s, want allowed", got)
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 6*10 {
+		t.Fatalf("only %d back-office requests checked: the route list looks wrong", checked)
+	}
+}
+
+// allowed: the request got through the role and ownership checks (a form without its
+// fields may still be refused as invalid, which is the handler's business).
+func allowed(status int, loc string) bool {
+	if status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusNotFound || status >= 500 {
+		return false
+	}
+	return !strings.HasPrefix(loc, "/login")
+}
+
+type authzFixture struct {
+	leadB              string // email of a lead of another workshop
+	workshopA          int64
+	productA           int64
+	victimID           int64 // a customer admin routes may disable
+	n                  int
+	cookieName, client string
+	http               *http.Client
+}
+
+func newAuthzFixture(t *testing.T) *authzFixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &authzFixture{cookieName: testSrv.Kit.SessionCookieName(),
+		http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }, Timeout: 30 * time.Second}}
+	lead, err := account.UserByEmail(ctx, testDB, "lead@libres.example")
+	if err != nil || len(lead.WorkshopIDs) == 0 {
+		t.Fatalf("demo lead: %v %+v", err, lead)
+	}
+	f.workshopA = lead.WorkshopIDs[0]
+	var other int64
+	if err := testDB.GetContext(ctx, &other, `SELECT id FROM workshops WHERE id <> $1 ORDER BY id LIMIT 1`, f.workshopA); err != nil {
+		t.Fatal(err)
+	}
+	f.leadB = fmt.Sprintf("lead-b-%d@libres.test", time.Now().UnixNano())
+	if _, err := account.Provision(ctx, testDB, account.NewUser{Email: f.leadB, Name: "Lead B", Role: account.RoleLead,
+		Lang: "es", Password: seed.DemoPassword, WorkshopIDs: []int64{other}}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	victim, err := account.Provision(ctx, testDB, account.NewUser{Email: fmt.Sprintf("victim-%d@libres.test", time.Now().UnixNano()),
+		Name: "Cliente de prueba", Role: account.RoleCustomer, Lang: "es", Password: seed.DemoPassword}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.victimID = victim.ID
+	if err := testDB.GetContext(ctx, &f.productA, `SELECT id FROM products WHERE workshop_id = $1 ORDER BY id LIMIT 1`, f.workshopA); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *authzFixture) login(t *testing.T, email string) string {
+	t.Helper()
+	u, err := account.UserByEmail(context.Background(), testDB, email)
+	if err != nil {
+		t.Fatalf("user %s: %v", email, err)
+	}
+	token, err := testAccounts.CreateSession(context.Background(), u.ID, "127.0.0.1", "authz-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// fill replaces a route's parameters with objects of workshop A (a fresh photo each
+// time, since some requests delete it); owned says the path names such an object.
+func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, error) {
+	owned := false
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if !strings.HasPrefix(p, ":") && !strings.HasPrefix(p, "*") {
+			continue
+		}
+		var v int64
+		switch prev := parts[i-1]; {
+		case p == ":photo":
+			f.n++
+			key := fmt.Sprintf("photos/authz%028d", f.n)
+			if err := catalog.AddPhoto(ctx, testDB, catalog.Photo{ProductID: f.productA, Key: key, Width: 10, Height: 10,
+				Renditions: pq.Int64Array{320}, Position: 100 + f.n}); err != nil {
+				return "", false, err
+			}
+			if err := testDB.GetContext(ctx, &v, `SELECT id FROM photos WHERE object_key = $1`, key); err != nil {
+				return "", false, err
+			}
+		case prev == "products":
+			v, owned = f.productA, true
+		case prev == "workshops":
+			v, owned = f.workshopA, true
+		case prev == "users":
+			v = f.victimID
+		case prev == "categories":
+			v = 1
+		default:
+			return "", false, fmt.Errorf("no test object for parameter %s after %q: extend the matrix", p, prev)
+		}
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, "/"), owned, nil
+}
+
+func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string) {
+	t.Helper()
+	var body *strings.Reader
+	if method == http.MethodPost {
+		body = strings.NewReader(url.Values{"version": {"1"}}.Encode())
+	} else {
+		body = strings.NewReader("")
+	}
+	req, err := http.NewRequest(method, testURL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: f.cookieName, Value: token})
+	}
+	res, err := f.http.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	res.Body.Close()
+	return res.StatusCode, res.Header.Get("Location")
+}
+
+// knownRoute lists what may live outside the back offices: the storefront, its
+// operational routes, and the account pages (whose /cuenta part needs a login, checked
+// in TestAccountPagesNeedLogin).
+func (f *authzFixture) knownRoute(path string) bool {
+	for _, prefix := range []string{"/static/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
+		"/catalogo", "/buscar", "/producto/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
+		"/cuenta", "/account", "/nosotros", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
+		if path == "/" || strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAccountPagesNeedLogin: every route under /cuenta and /en/account that is not a
+// door (a link from an email) sends a visitor to the login page and back.
+func TestAccountPagesNeedLogin(t *testing.T) {
+	f := newAuthzFixture(t)
+	doors := map[string]bool{}
+	for _, p := range []account.Purpose{account.PurposeReset, account.PurposeVerify, account.PurposeInvite} {
+		doors[p.Path("es")], doors[p.Path("en")] = true, true
+	}
+	doors["/cuenta/recuperar"], doors["/en/account/forgot"] = true, true
+	n := 0
+	for _, r := range testSrv.Engine().Routes() {
+		if !(strings.HasPrefix(r.Path, "/cuenta") || strings.HasPrefix(r.Path, "/en/account")) || doors[r.Path] {
+			continue
+		}
+		status, loc := f.do(t, r.Method, r.Path, "")
+		if r.Method == http.MethodGet {
+			wantLogin := "/login?next="
+			if strings.HasPrefix(r.Path, "/en/") {
+				wantLogin = "/en/login?next="
+			}
+			if status != http.StatusSeeOther || !strings.HasPrefix(loc, wantLogin+url.QueryEscape(r.Path)) {
+				t.Errorf("GET %s as a visitor: %d %s, want a redirect to %s%s", r.Path, status, loc, wantLogin, r.Path)
+			}
+		} else if status != http.StatusUnauthorized {
+			t.Errorf("%s %s as a visitor: %d, want 401", r.Method, r.Path, status)
+		}
+		n++
+	}
+	if n < 8 {
+		t.Fatalf("only %d account routes checked", n)
+	}
+}
