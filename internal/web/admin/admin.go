@@ -5,10 +5,16 @@
 package admin
 
 import (
+	"context"
+	"strconv"
+	"strings"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/studio"
 )
@@ -22,9 +28,121 @@ type Handler struct {
 	// Products is the studio's product editor with Base "/admin": mounted by Routes
 	// under /admin/products with every workshop in scope.
 	Products *studio.Handler
+	// AuditLog is where the audit log is read (audit.List); the audit page is an
+	// error page without it.
+	AuditLog db.Querier
 }
 
 // Routes registers the admin pages on r, a group already at /admin behind login and
 // the admin role.
 func (h *Handler) Routes(r gin.IRouter) {
+	r.GET("", h.handle(h.dashboard))
+
+	r.GET("/workshops", h.handle(h.workshopList))
+	r.GET("/workshops/new", h.handle(h.workshopNew))
+	r.POST("/workshops", h.handle(h.workshopCreate))
+	r.GET("/workshops/:id", h.handle(h.workshopEdit))
+	r.POST("/workshops/:id", h.handle(h.workshopUpdate))
+
+	r.GET("/categories", h.handle(h.categoryList))
+	r.GET("/categories/new", h.handle(h.categoryNew))
+	r.POST("/categories", h.handle(h.categoryCreate))
+	r.GET("/categories/:id", h.handle(h.categoryEdit))
+	r.POST("/categories/:id", h.handle(h.categoryUpdate))
+
+	r.GET("/products", h.handle(h.productList))
+	r.GET("/products.csv", h.handle(h.productsCSV))
+
+	r.GET("/users", h.handle(h.userList))
+	r.GET("/users.csv", h.handle(h.usersCSV))
+	r.GET("/users/invite", h.handle(h.inviteForm))
+	r.POST("/users/invite", h.handle(h.invite))
+	r.GET("/users/:id", h.handle(h.userShow))
+	r.POST("/users/:id/role", h.handle(h.userSetRole))
+	r.POST("/users/:id/disable", h.handle(h.userDisable))
+	r.POST("/users/:id/enable", h.handle(h.userEnable))
+	r.POST("/users/:id/resend", h.handle(h.userResend))
+
+	r.GET("/audit", h.handle(h.auditLog))
+
+	if h.Products != nil {
+		// The editor's pages (/admin/products/new, /admin/products/:id…) are the
+		// studio's; the list at /admin/products is this room's own, with its filters.
+		h.Products.ProductRoutes(withoutProductList{r})
+	}
+}
+
+// withoutProductList passes the studio's routes through, except its product list,
+// which the admin serves itself at the same path.
+type withoutProductList struct{ gin.IRouter }
+
+func (r withoutProductList) GET(path string, handlers ...gin.HandlerFunc) gin.IRoutes {
+	if path == "/products" || path == "/products/" {
+		return r.IRouter
+	}
+	return r.IRouter.GET(path, handlers...)
+}
+
+// handle runs an admin handler in the user's language (?lang=, else their own).
+func (h *Handler) handle(fn func(c *gin.Context, lang string) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h.Handle(h.UserLang(c), fn)(c)
+	}
+}
+
+// page is an admin page in lang with its title from the catalog; the language
+// switcher stays on the same page.
+func (h *Handler) page(c *gin.Context, lang, titleKey string, args ...any) *kit.Page {
+	p := h.PrivatePage(c, lang, h.T(lang, titleKey, args...), nil)
+	p.SwitchURL = kit.WithQuery(c.Request.URL.Path, "lang="+kit.OtherLang(lang))
+	return p
+}
+
+// all is the catalog scope of staff: every workshop.
+var all = catalog.Scope{All: true}
+
+func actor(c *gin.Context) audit.Actor {
+	u := kit.CurrentUser(c)
+	return audit.Actor{ID: u.ID, Email: u.Email}
+}
+
+// withLang keeps an explicit ?lang= on redirects, so a page asked for in English stays so.
+func withLang(c *gin.Context, path string) string {
+	l := c.Query("lang")
+	if l != "es" && l != "en" {
+		return path
+	}
+	if strings.Contains(path, "?") {
+		return path + "&lang=" + l
+	}
+	return path + "?lang=" + l
+}
+
+// allUsers walks every page of a user listing (the account service has no filter
+// by workshop or by pending invitation; the staff list is small).
+func (h *Handler) allUsers(ctx context.Context, f account.UserFilter) ([]account.User, error) {
+	f.PerPage, f.Page = 200, 1
+	var out []account.User
+	for {
+		us, total, err := h.Accounts.ListUsers(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+		if len(us) == 0 || len(out) >= total {
+			return out, nil
+		}
+		f.Page++
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// parseID reads an id from a form or query value; 0 when it is not one.
+func parseID(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
