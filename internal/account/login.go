@@ -40,6 +40,9 @@ type throttled struct{ wait time.Duration }
 
 func (t *throttled) Error() string { return "throttled: retry in " + t.wait.String() }
 
+// RetryAfter lets the web layer find the wait without knowing this type.
+func (t *throttled) RetryAfter() time.Duration { return t.wait }
+
 func tooMany(wait time.Duration) error {
 	if wait < time.Second {
 		wait = time.Second

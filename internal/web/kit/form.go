@@ -70,7 +70,7 @@ func (k *Kit) Fail(f *Form, lang string, err error) int {
 		key = "error." + string(e.Code)
 	}
 	f.Message = k.T(lang, key, e.Args...)
-	if wait := RetryAfterOf(err); wait > 0 {
+	if wait := RetryAfterOf(err); wait > 0 && key == "error.too_many" {
 		f.Message += " " + k.T(lang, "error.retry_in", int(wait.Minutes())+1)
 	}
 	return apperr.Status(e.Code)
