@@ -5,6 +5,7 @@
 #      (default .data/pg) and use its "libres" database. Data survives between runs.
 #   2. go build -o bin/libres ./cmd/libres
 #   3. bin/libres migrate up; bin/libres seed demo --if-empty
+bin/libres seed logins >&2
 #   4. SMTP_URL unset: start Mailpit (deploy/mailpit.sh, messages kept in .data/mailpit)
 #      and send the store's emails there; its web page, printed as "emails: URL",
 #      shows every email sent.
@@ -93,6 +94,7 @@ log "building bin/libres"
 go build -o bin/libres ./cmd/libres
 bin/libres migrate up
 bin/libres seed demo --if-empty
+bin/libres seed logins >&2
 
 # The server runs as a background job so that this script can react to SIGTERM at
 # once (bash defers traps while a foreground child runs). A background job starts

@@ -32,6 +32,7 @@ commands:
   serve                    run the web store
   migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
   seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
+  seed logins              print the demo accounts' logins, when the store holds the demo
   user create --role admin --email ADDR [--name N]   add a user (password read from stdin; generated at a terminal)
 
 configuration comes from environment variables; see README.md.
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, cfg, log, args[1:], stdout)
 	case "seed":
-		return seedCmd(ctx, cfg, log, args[1:])
+		return seedCmd(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		return userCmd(ctx, cfg, log, args[1:], stdin, stdout)
 	default:
@@ -112,7 +113,10 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 }
 
-func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) == 1 && args[0] == "logins" {
+		return demoLogins(ctx, cfg, stdout)
+	}
 	if len(args) == 0 || args[0] != "demo" {
 		return errUsage
 	}
@@ -231,4 +235,27 @@ func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.
 	return site.New(site.Deps{Log: log, DB: conn, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
 		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller,
 		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: photos})
+}
+
+// demoLogins prints the demo accounts that exist, with their shared password, so a
+// newcomer running `make run` can log in as each role. It prints nothing for a store
+// that is not the demo.
+func demoLogins(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	conn, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	demo, err := catalog.NewStore(conn).Setting(ctx, "demo")
+	if err != nil || demo != "true" {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo logins (password "+seed.DemoPassword+"):")
+	for _, a := range seed.DemoAccounts() {
+		if _, err := account.UserByEmail(ctx, conn, a.Email); err != nil {
+			continue
+		}
+		fmt.Fprintf(stdout, "  %-16s %s\n", a.Role, a.Email)
+	}
+	return nil
 }
