@@ -234,7 +234,8 @@ func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.
 	}
 	return site.New(site.Deps{Log: log, DB: conn, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
 		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller,
-		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: photos})
+		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: photos,
+		TrustedProxies: cfg.TrustedProxies})
 }
 
 // demoLogins prints the demo accounts that exist, with their shared password, so a

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/mail"
 	"net/url"
 	"strconv"
@@ -32,9 +33,11 @@ type Config struct {
 	LogLevel      slog.Level
 	LogFormat     string // text or json
 	ShutdownGrace int    // seconds
-	SMTPURL       string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
-	MailFrom      string // From header of the store's emails
-	Workers       bool   // run the background workers (email delivery) in this process
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []string
+	SMTPURL        string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
+	MailFrom       string // From header of the store's emails
+	Workers        bool   // run the background workers (email delivery) in this process
 }
 
 // Seller identifies who sells, as Colombian consumer law (Ley 1480) requires online
@@ -79,6 +82,7 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
 	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
+	{"LIBRES_TRUSTED_PROXIES", "(empty: none)", "comma-separated IPs or CIDRs of the proxies in front of the app, whose X-Forwarded-For gives the client's address (login throttling, logs)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in main, a map in tests).
@@ -181,6 +185,16 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, &Error{"LIBRES_MAIL_FROM", c.MailFrom, "want an address such as Libres <no-reply@libres.example.co>"})
 	}
 	c.Workers = boolean("LIBRES_WORKERS", true)
+	if v := str("LIBRES_TRUSTED_PROXIES", ""); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			p = strings.TrimSpace(p)
+			if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+				errs = append(errs, &Error{"LIBRES_TRUSTED_PROXIES", v, "want IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.0/8"})
+				break
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
 	return c, errors.Join(errs...)
 }
 
@@ -279,6 +293,7 @@ func (c Config) Print(w io.Writer) {
 		{"SMTP_URL", maskURL(c.SMTPURL)},
 		{"LIBRES_MAIL_FROM", c.MailFrom},
 		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
+		{"LIBRES_TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ",")},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "  %-22s %s\n", l[0], l[1])

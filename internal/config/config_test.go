@@ -24,6 +24,16 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+func TestLoadTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"LIBRES_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.TrustedProxies, "|") != "10.0.0.0/8|192.168.1.7" {
+		t.Errorf("TrustedProxies = %q", c.TrustedProxies)
+	}
+}
+
 func TestLoadS3DerivesMediaURL(t *testing.T) {
 	c, err := Load(env(map[string]string{"LIBRES_S3_ENDPOINT": "127.0.0.1:9000", "LIBRES_S3_ACCESS_KEY": "a", "LIBRES_S3_SECRET_KEY": "b"}))
 	if err != nil {
@@ -58,6 +68,7 @@ func TestLoadInvalidNamesVariable(t *testing.T) {
 		{"starttls with implicit tls", map[string]string{"SMTP_URL": "smtps://mail.example.co:465?starttls=required"}, "SMTP_URL"},
 		{"mail from not an address", map[string]string{"LIBRES_MAIL_FROM": "Libres"}, "LIBRES_MAIL_FROM"},
 		{"workers not a bool", map[string]string{"LIBRES_WORKERS": "sometimes"}, "LIBRES_WORKERS"},
+		{"trusted proxy not an address", map[string]string{"LIBRES_TRUSTED_PROXIES": "10.0.0.0/8, the load balancer"}, "LIBRES_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

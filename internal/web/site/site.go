@@ -42,6 +42,8 @@ type Deps struct {
 	SessionMax   time.Duration // a session's absolute lifetime (the cookie's)
 	Editor       *catalog.Editor
 	Photos       media.Store // where uploaded photos go
+	// TrustedProxies may set X-Forwarded-For (LIBRES_TRUSTED_PROXIES); none by default.
+	TrustedProxies []string
 }
 
 // Site is the assembled web side.
@@ -87,10 +89,10 @@ func (s *Site) Engine() *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
-	// The client address is the connection's: X-Forwarded-For is not trusted, so nobody
-	// can dodge the per-address login throttle by sending one. Behind a proxy, configure
-	// it to overwrite the header and trust it here.
-	_ = r.SetTrustedProxies(nil)
+	// The client address is the connection's unless it comes through a configured proxy:
+	// an X-Forwarded-For from anyone else is ignored, so nobody dodges the per-address
+	// login throttle by sending one. (Validated at start-up by config.)
+	_ = r.SetTrustedProxies(s.TrustedProxies)
 	k := s.Kit
 	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), kit.LimitBody(maxUploadBody))
 
