@@ -120,7 +120,19 @@ func TestServeStartsAndStopsCleanly(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	cancel()
-	time.Sleep(300 * time.Millisecond) // let shutdown begin while the request waits
+	// Shutdown has begun once the listener is closed: new connections are refused while
+	// the request in flight still waits on the lock.
+	for i := 0; ; i++ {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if i == 400 {
+			t.Fatal("the server kept accepting connections after the signal")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
