@@ -41,12 +41,15 @@ type Filter struct {
 	Sizes        []string // available (stock > 0) in at least one of these sizes
 	InStock      bool
 	FeaturedOnly bool
-	MinMinor     int64 // inclusive, 0 = none
-	MaxMinor     int64 // inclusive, 0 = none
-	Query        string
-	Sort         string
-	Page         int // 1-based
-	PerPage      int
+	// OnePerCategory keeps only the first product of each category (home's category
+	// tiles): one query instead of one per category.
+	OnePerCategory bool
+	MinMinor       int64 // inclusive, 0 = none
+	MaxMinor       int64 // inclusive, 0 = none
+	Query          string
+	Sort           string
+	Page           int // 1-based
+	PerPage        int
 }
 
 // Card is a product as shown in a grid.
@@ -57,6 +60,7 @@ type Card struct {
 	TitleEN      string         `db:"title_en"`
 	PriceMinor   int64          `db:"price_minor"`
 	Currency     string         `db:"currency"`
+	CategoryID   int64          `db:"category_id"`
 	WorkshopSlug string         `db:"workshop_slug"`
 	WorkshopName string         `db:"workshop_name"`
 	InStock      bool           `db:"in_stock"`
@@ -165,7 +169,12 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		where = append(where, "p.price_minor <= "+arg(f.MaxMinor))
 	}
 	limit, offset := arg(f.PerPage), arg((f.Page-1)*f.PerPage)
-	q := `SELECT p.id, p.slug, p.title_es, p.title_en, p.price_minor, p.currency,
+	distinct, order := "", sortSQL[f.Sort]
+	if f.OnePerCategory {
+		// The first product of each category in the chosen order, in one query.
+		distinct, order = "DISTINCT ON (p.category_id) ", "p.category_id, "+order
+	}
+	q := `SELECT ` + distinct + `p.id, p.slug, p.title_es, p.title_en, p.price_minor, p.currency, p.category_id,
 			w.slug AS workshop_slug, w.name AS workshop_name,
 			COALESCE(v.in_stock, false) AS in_stock, COALESCE(v.sizes, '{}') AS sizes,
 			ph.object_key AS photo_key, ph.width AS photo_w, ph.height AS photo_h,
@@ -181,7 +190,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 			SELECT object_key, width, height, renditions, alt_es, alt_en FROM photos
 			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
 		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY ` + sortSQL[f.Sort] + `
+		ORDER BY ` + order + `
 		LIMIT ` + limit + ` OFFSET ` + offset
 	var cards []Card
 	if err := sqlx.SelectContext(ctx, s.db, &cards, q, args...); err != nil {

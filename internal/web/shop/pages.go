@@ -39,10 +39,18 @@ func (s *Handler) handleHome(c *gin.Context, lang string) error {
 	if len(v.Featured) > 0 {
 		v.Hero, v.HeroURL = v.Featured[0].Image, v.Featured[0].URL
 	}
+	covers, err := s.Catalog.List(ctx, catalog.Filter{OnePerCategory: true, InStock: true, PerPage: 100})
+	if err != nil {
+		return err
+	}
+	cover := map[int64]catalog.Card{}
+	for _, c := range covers.Cards {
+		cover[c.CategoryID] = c
+	}
 	for _, cat := range cats {
 		link := CategoryLink{Name: cat.Name(lang), Description: cat.Description(lang), URL: categoryPath(lang, cat.Slug(lang))}
-		if top, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: cat.ID, InStock: true, PerPage: 1}); err == nil && len(top.Cards) > 0 {
-			link.Image = s.img(top.Cards[0].Photo(), lang)
+		if c, ok := cover[cat.ID]; ok {
+			link.Image = s.img(c.Photo(), lang)
 		}
 		v.Categories = append(v.Categories, link)
 	}
