@@ -66,7 +66,7 @@ func (h *Handler) renderUser(c *gin.Context, lang string, status int, id int64, 
 	base := "/admin/users/" + itoa(id)
 	v := UserView{Nav: h.nav(c, lang, "/admin/users"), User: u, Role: h.T(lang, "admin.role."+string(u.Role)),
 		Lang: h.T(lang, "lang."+u.Lang), Created: localTime(u.CreatedAt), Pending: pendingInvite(u),
-		Self: kit.CurrentUser(c).ID == u.ID, RoleForm: roleForm, Actions: actions,
+		RoleForm: roleForm, Actions: actions,
 		RoleAction: withLang(c, base+"/role"), DisableAction: withLang(c, base+"/disable"),
 		EnableAction: withLang(c, base+"/enable"), ResendAction: withLang(c, base+"/resend"),
 		AuditURL: withLang(c, "/admin/audit?entity=user&entity_id="+itoa(id))}
