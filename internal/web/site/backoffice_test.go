@@ -268,3 +268,25 @@ func pngHeader(w, h uint32) []byte {
 	out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
 	return append(out, make([]byte, 64)...)
 }
+
+// TestLoginStartsASecureSessionAndReturnsToNext: over https the session cookie is
+// __Host-, Secure, HttpOnly and SameSite=Lax, and login goes back to the page asked for.
+func TestLoginStartsASecureSessionAndReturnsToNext(t *testing.T) {
+	u := newUser(t, account.RoleLead, 1)
+	res, _ := newBrowser(t, "").post("/login", url.Values{"email": {u.Email}, "password": {seed.DemoPassword}, "next": {"/studio/stock"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/studio/stock" {
+		t.Fatalf("login: %d %s, want 303 to /studio/stock", res.StatusCode, res.Header.Get("Location"))
+	}
+	var c *http.Cookie
+	for _, k := range res.Cookies() {
+		if k.Name == "__Host-libres_session" {
+			c = k
+		}
+	}
+	if c == nil || !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" || len(c.Value) < 22 {
+		t.Fatalf("session cookie %+v, want __Host-, Secure, HttpOnly, SameSite=Lax, Path=/, no Domain, a 128-bit token", c)
+	}
+	if res, _ := newBrowser(t, c.Value).get("/studio"); res.StatusCode != http.StatusOK {
+		t.Errorf("the new session does not open the studio: %d", res.StatusCode)
+	}
+}
