@@ -10,11 +10,11 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jmoiron/sqlx"
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/studio"
 )
@@ -28,9 +28,9 @@ type Handler struct {
 	// Products is the studio's product editor with Base "/admin": mounted by Routes
 	// under /admin/products with every workshop in scope.
 	Products *studio.Handler
-	// AuditLog is where the audit log is read (audit.List); the audit page is an
-	// error page without it.
-	AuditLog db.Querier
+	// AuditLog is the pool the audit log is read from (audit.List); the audit page
+	// is an error page without it.
+	AuditLog *sqlx.DB
 }
 
 // Routes registers the admin pages on r, a group already at /admin behind login and
