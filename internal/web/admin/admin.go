@@ -36,57 +36,39 @@ type Handler struct {
 // Routes registers the admin pages on r, a group already at /admin behind login and
 // the admin role.
 func (h *Handler) Routes(r gin.IRouter) {
-	r.GET("", h.handle(h.dashboard))
+	r.GET("", h.HandlePrivate(h.dashboard))
 
-	r.GET("/workshops", h.handle(h.workshopList))
-	r.GET("/workshops/new", h.handle(h.workshopNew))
-	r.POST("/workshops", h.handle(h.workshopCreate))
-	r.GET("/workshops/:id", h.handle(h.workshopEdit))
-	r.POST("/workshops/:id", h.handle(h.workshopUpdate))
+	r.GET("/workshops", h.HandlePrivate(h.workshopList))
+	r.GET("/workshops/new", h.HandlePrivate(h.workshopNew))
+	r.POST("/workshops", h.HandlePrivate(h.workshopCreate))
+	r.GET("/workshops/:id", h.HandlePrivate(h.workshopEdit))
+	r.POST("/workshops/:id", h.HandlePrivate(h.workshopUpdate))
 
-	r.GET("/categories", h.handle(h.categoryList))
-	r.GET("/categories/new", h.handle(h.categoryNew))
-	r.POST("/categories", h.handle(h.categoryCreate))
-	r.GET("/categories/:id", h.handle(h.categoryEdit))
-	r.POST("/categories/:id", h.handle(h.categoryUpdate))
+	r.GET("/categories", h.HandlePrivate(h.categoryList))
+	r.GET("/categories/new", h.HandlePrivate(h.categoryNew))
+	r.POST("/categories", h.HandlePrivate(h.categoryCreate))
+	r.GET("/categories/:id", h.HandlePrivate(h.categoryEdit))
+	r.POST("/categories/:id", h.HandlePrivate(h.categoryUpdate))
 
-	r.GET("/products", h.handle(h.productList))
-	r.GET("/products.csv", h.handle(h.productsCSV))
+	r.GET("/products", h.HandlePrivate(h.productList))
+	r.GET("/products.csv", h.HandlePrivate(h.productsCSV))
 
-	r.GET("/users", h.handle(h.userList))
-	r.GET("/users.csv", h.handle(h.usersCSV))
-	r.GET("/users/invite", h.handle(h.inviteForm))
-	r.POST("/users/invite", h.handle(h.invite))
-	r.GET("/users/:id", h.handle(h.userShow))
-	r.POST("/users/:id/role", h.handle(h.userSetRole))
-	r.POST("/users/:id/disable", h.handle(h.userDisable))
-	r.POST("/users/:id/enable", h.handle(h.userEnable))
-	r.POST("/users/:id/resend", h.handle(h.userResend))
+	r.GET("/users", h.HandlePrivate(h.userList))
+	r.GET("/users.csv", h.HandlePrivate(h.usersCSV))
+	r.GET("/users/invite", h.HandlePrivate(h.inviteForm))
+	r.POST("/users/invite", h.HandlePrivate(h.invite))
+	r.GET("/users/:id", h.HandlePrivate(h.userShow))
+	r.POST("/users/:id/role", h.HandlePrivate(h.userSetRole))
+	r.POST("/users/:id/disable", h.HandlePrivate(h.userDisable))
+	r.POST("/users/:id/enable", h.HandlePrivate(h.userEnable))
+	r.POST("/users/:id/resend", h.HandlePrivate(h.userResend))
 
-	r.GET("/audit", h.handle(h.auditLog))
+	r.GET("/audit", h.HandlePrivate(h.auditLog))
 
 	if h.Products != nil {
 		// The editor's pages (/admin/products/new, /admin/products/:id…) are the
 		// studio's; the list at /admin/products is this room's own, with its filters.
-		h.Products.ProductRoutes(withoutProductList{r})
-	}
-}
-
-// withoutProductList passes the studio's routes through, except its product list,
-// which the admin serves itself at the same path.
-type withoutProductList struct{ gin.IRouter }
-
-func (r withoutProductList) GET(path string, handlers ...gin.HandlerFunc) gin.IRoutes {
-	if path == "/products" || path == "/products/" {
-		return r.IRouter
-	}
-	return r.IRouter.GET(path, handlers...)
-}
-
-// handle runs an admin handler in the user's language (?lang=, else their own).
-func (h *Handler) handle(fn func(c *gin.Context, lang string) error) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		h.Handle(h.UserLang(c), fn)(c)
+		h.Products.ProductRoutes(r)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -19,12 +18,9 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
-	"github.com/libres/storefront/internal/media"
-	"github.com/libres/storefront/internal/notify"
-	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/internal/web/site"
+	"github.com/libres/storefront/internal/web/webtest"
 	"github.com/libres/storefront/web"
 )
 
@@ -50,48 +46,19 @@ func TestMain(m *testing.M) {
 }
 
 func setup(m *testing.M) (int, error) {
-	ctx := context.Background()
-	dbURL, drop, err := dbtest.Create(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer drop()
-	conn, err := dbtest.OpenMigrated(ctx, dbURL)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	dir, err := os.MkdirTemp("", "libres-admin-media-")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(dir)
-	store, err := media.NewDisk(dir, "/media")
-	if err != nil {
-		return 0, err
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := seed.Load(ctx, conn, store, quiet, seed.Options{PhotoWidth: 320}); err != nil {
-		return 0, err
-	}
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		return 0, err
-	}
 	// Plain http, so the cookies are not Secure and the test client sends them back.
 	const base = "http://libres.test"
-	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: base})
+	env, cleanup, err := webtest.Setup(context.Background(), base)
 	if err != nil {
 		return 0, err
 	}
-	s, err := site.New(site.Deps{Log: quiet, DB: conn, Seller: cfg.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: store.Handler(), Demo: true,
-		Accounts: account.New(conn, queue, account.Options{BaseURL: base}), Editor: catalog.NewEditor(conn), Photos: store})
+	defer cleanup()
+	conn := env.DB
+	s, err := site.New(site.Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
+		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
+		Accounts: env.Accounts, Editor: catalog.NewEditor(conn), Photos: env.Photos})
 	if err != nil {
 		return 0, err
-	}
-	if s.Admin.AuditLog == nil {
-		s.Admin.AuditLog = conn // until package site wires it
 	}
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,11 +15,8 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
-	"github.com/libres/storefront/internal/media"
-	"github.com/libres/storefront/internal/notify"
-	"github.com/libres/storefront/internal/seed"
+	"github.com/libres/storefront/internal/web/webtest"
 	"github.com/libres/storefront/web"
 )
 
@@ -49,49 +44,21 @@ func TestMain(m *testing.M) {
 }
 
 func setup(m *testing.M) (int, error) {
-	ctx := context.Background()
-	dbURL, drop, err := dbtest.Create(ctx)
+	env, cleanup, err := webtest.Setup(context.Background(), "https://libres.test")
 	if err != nil {
 		return 0, err
 	}
-	defer drop()
-	conn, err := dbtest.OpenMigrated(ctx, dbURL)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	dir, err := os.MkdirTemp("", "libres-media-")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(dir)
-	store, err := media.NewDisk(dir, "/media")
-	if err != nil {
-		return 0, err
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := seed.Load(ctx, conn, store, quiet, seed.Options{PhotoWidth: 320}); err != nil {
-		return 0, err
-	}
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		return 0, err
-	}
-	// Emails are only queued here (no worker): the journeys that read them run in e2e.
-	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: "https://libres.test"})
-	if err != nil {
-		return 0, err
-	}
-	accounts := account.New(conn, queue, account.Options{BaseURL: "https://libres.test"})
-	srv, err := New(Deps{Log: quiet, Seller: cfg.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: store.Handler(), Demo: true,
-		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: store})
+	defer cleanup()
+	conn := env.DB
+	srv, err := New(Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
+		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
+		Accounts: env.Accounts, SessionMax: env.Accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: env.Photos})
 	if err != nil {
 		return 0, err
 	}
 	ts := httptest.NewServer(srv.Handler())
 	defer ts.Close()
-	testDB, testSrv, testURL, testAccounts = conn, srv, ts.URL, accounts
+	testDB, testSrv, testURL, testAccounts = conn, srv, ts.URL, env.Accounts
 	return m.Run(), nil
 }
 

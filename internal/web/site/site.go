@@ -74,7 +74,7 @@ func New(d Deps) (*Site, error) {
 	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax}
 	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 		Preview: s.Shop.Preview, Base: "/studio"}
-	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor,
+	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB,
 		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 			Preview: s.Shop.Preview, Base: "/admin"}}
 	return s, nil

@@ -31,15 +31,15 @@ type Handler struct {
 // lead (or admin) role.
 func (h *Handler) Routes(r gin.IRouter) {
 	r.GET("", h.HandlePrivate(h.dashboard))
+	r.GET("/products", h.HandlePrivate(h.productList))
 	h.ProductRoutes(r)
 	r.GET("/stock", h.HandlePrivate(h.stockSheet))
 	r.POST("/stock", h.HandlePrivate(h.saveStock))
 }
 
-// ProductRoutes registers the product editor under r: /products, /products/new,
-// /products/:id and its photos, status and preview. The admin mounts the same pages.
+// ProductRoutes registers the product editor under r: /products/new, /products/:id and
+// its photos, status and preview. The admin mounts the same pages beside its own list.
 func (h *Handler) ProductRoutes(r gin.IRouter) {
-	r.GET("/products", h.HandlePrivate(h.productList))
 	r.GET("/products/new", h.HandlePrivate(h.newProduct))
 	r.POST("/products", h.HandlePrivate(h.createProduct))
 	r.GET("/products/:id", h.HandlePrivate(h.editProduct))

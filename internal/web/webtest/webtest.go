@@ -1,0 +1,81 @@
+// Package webtest sets up what the web packages' tests share: a fresh database with the
+// demo catalog and accounts (on the cluster `make test` starts), a photo directory, the
+// email queue (enqueue only) and the account service. Callers assemble the site from it,
+// so this package does not import the site it tests.
+package webtest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/db/dbtest"
+	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/seed"
+)
+
+// Env is a test store's parts.
+type Env struct {
+	DB       *sqlx.DB
+	Photos   *media.DiskStore
+	Accounts *account.Service
+	Seller   config.Seller // the sample seller of an unconfigured store
+	Log      *slog.Logger  // discards
+}
+
+// Setup creates and migrates a database, loads the demo data (small photos) and builds
+// the services for a site whose public origin is baseURL. Emails are only queued (no
+// worker): the journeys that read them run in the browser suite. cleanup drops it all.
+// It returns dbtest.ErrNoCluster when no test cluster is configured.
+func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err error) {
+	var undo []func()
+	cleanup = func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
+	dbURL, drop, err := dbtest.Create(ctx)
+	if err != nil {
+		return env, cleanup, err
+	}
+	undo = append(undo, func() { _ = drop() })
+	conn, err := dbtest.OpenMigrated(ctx, dbURL)
+	if err != nil {
+		return env, cleanup, err
+	}
+	undo = append(undo, func() { conn.Close() })
+	dir, err := os.MkdirTemp("", "libres-web-media-")
+	if err != nil {
+		return env, cleanup, err
+	}
+	undo = append(undo, func() { os.RemoveAll(dir) })
+	photos, err := media.NewDisk(dir, "/media")
+	if err != nil {
+		return env, cleanup, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := seed.Load(ctx, conn, photos, quiet, seed.Options{PhotoWidth: 320}); err != nil {
+		return env, cleanup, err
+	}
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		return env, cleanup, err
+	}
+	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: baseURL})
+	if err != nil {
+		return env, cleanup, err
+	}
+	return Env{DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}),
+		Seller: cfg.Seller, Log: quiet}, cleanup, nil
+}
