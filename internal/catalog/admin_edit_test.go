@@ -178,11 +178,3 @@ func TestWriteProductsCSV(t *testing.T) {
 	}
 }
 
-func TestCell(t *testing.T) {
-	for in, want := range map[string]string{"=1+1": "'=1+1", "+57 300": "'+57 300", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)",
-		"\tx": "'\tx", "Bota": "Bota", "": "", "a=b": "a=b"} {
-		if got := cell(in); got != want {
-			t.Errorf("cell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

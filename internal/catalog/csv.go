@@ -2,10 +2,11 @@ package catalog
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/libres/storefront/internal/sheet"
 )
 
 // csvHeader names the columns of WriteProductsCSV.
@@ -31,10 +32,10 @@ func (e *Editor) WriteProductsCSV(ctx context.Context, scope Scope, w io.Writer)
 		return fmt.Errorf("export products: %w", err)
 	}
 	defer rows.Close()
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+	cw, err := sheet.NewWriter(w)
+	if err != nil {
 		return fmt.Errorf("export products: %w", err)
 	}
-	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return fmt.Errorf("export products: %w", err)
 	}
@@ -59,8 +60,8 @@ func (e *Editor) WriteProductsCSV(ctx context.Context, scope Scope, w io.Writer)
 		if r.Stock != nil {
 			stock = strconv.Itoa(*r.Stock)
 		}
-		rec := []string{strconv.FormatInt(r.ID, 10), cell(r.Slug), cell(r.Title), cell(r.Workshop), cell(r.Category),
-			string(r.Status), cell(deref(r.SKU)), cell(deref(r.Size)), cell(deref(r.Color)), pesos(r.Price), stock}
+		rec := []string{strconv.FormatInt(r.ID, 10), sheet.Cell(r.Slug), sheet.Cell(r.Title), sheet.Cell(r.Workshop), sheet.Cell(r.Category),
+			string(r.Status), sheet.Cell(deref(r.SKU)), sheet.Cell(deref(r.Size)), sheet.Cell(deref(r.Color)), pesos(r.Price), stock}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("export products: %w", err)
 		}
@@ -73,17 +74,4 @@ func (e *Editor) WriteProductsCSV(ctx context.Context, scope Scope, w io.Writer)
 		return fmt.Errorf("export products: %w", err)
 	}
 	return nil
-}
-
-// cell neutralises text a spreadsheet would take for a formula (CSV injection): such a
-// cell starts with a quote, which spreadsheets show as text and hide.
-func cell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

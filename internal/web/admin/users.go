@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"net/http"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/sheet"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -148,12 +148,14 @@ func (h *Handler) usersCSV(c *gin.Context, lang string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF") // Excel reads the accents right with a byte order mark
-	w := csv.NewWriter(&buf)
+	w, err := sheet.NewWriter(&buf)
+	if err != nil {
+		return err
+	}
 	_ = w.Write([]string{"email", "name", "role", "workshops", "company", "verified", "disabled", "created"})
 	for _, u := range users {
 		ws, co := n.of(u)
-		_ = w.Write([]string{cell(u.Email), cell(u.Name), string(u.Role), cell(ws), cell(co),
+		_ = w.Write([]string{sheet.Cell(u.Email), sheet.Cell(u.Name), string(u.Role), sheet.Cell(ws), sheet.Cell(co),
 			yesNo(u.EmailVerifiedAt != nil), yesNo(u.DisabledAt != nil), u.CreatedAt.In(bogota).Format(time.RFC3339)})
 	}
 	w.Flush()
@@ -162,19 +164,6 @@ func (h *Handler) usersCSV(c *gin.Context, lang string) error {
 	}
 	sendCSV(c, "libres-usuarios-"+time.Now().In(bogota).Format("2006-01-02")+".csv", buf.Bytes())
 	return nil
-}
-
-// cell neutralises text a spreadsheet would take for a formula (CSV injection) by
-// starting it with a quote.
-func cell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
 
 func yesNo(b bool) string {
