@@ -73,6 +73,10 @@ func (s *Service) sendLink(ctx context.Context, tx *sqlx.Tx, u User, lang, templ
 	}
 	m := notify.Message{To: u.Email, Lang: normLang(lang), Template: template,
 		Data: map[string]any{"Name": u.Name, "Link": s.link(p, lang, token)}}
+	if p == PurposeInvite {
+		// The invitation says what the account is for (the studio, the back office…).
+		m.Data["Role"] = string(u.Role)
+	}
 	if err := s.mail.Enqueue(ctx, tx, m); err != nil {
 		return fmt.Errorf("enqueue %s for user %d: %w", template, u.ID, err)
 	}
