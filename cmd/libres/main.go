@@ -191,6 +191,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 	}()
 	accounts := account.New(conn, queue, account.Options{BaseURL: cfg.BaseURL})
+	if cfg.Workers {
+		go sweep(ctx, log, "expired sessions", time.Hour, accounts.DeleteExpiredSessions)
+	}
 	srv, err := newServer(ctx, conn, cfg, log, mediaHandler, photos, accounts)
 	if err != nil {
 		return err
