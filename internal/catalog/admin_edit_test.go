@@ -177,4 +177,3 @@ func TestWriteProductsCSV(t *testing.T) {
 		t.Errorf("empty scope: %q, %v", buf.String(), err)
 	}
 }
-
