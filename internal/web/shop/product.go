@@ -157,13 +157,6 @@ func metaDescription(text, fallback string) string {
 	return text
 }
 
-func (s *Handler) absolute(u string) string {
-	if strings.HasPrefix(u, "/") {
-		return s.BaseURL + u
-	}
-	return u
-}
-
 // productJSONLD is schema.org Product data with an offer per variant's availability.
 func (s *Handler) productJSONLD(p catalog.Product, w catalog.Workshop, v ProductView, canonical, lang string) map[string]any {
 	var images []string

@@ -104,13 +104,13 @@ func allowed(status int, loc string) bool {
 }
 
 type authzFixture struct {
-	leadB              string // email of a lead of another workshop
-	workshopA          int64
-	productA           int64
-	victimID           int64 // a customer admin routes may disable
-	n                  int
-	cookieName, client string
-	http               *http.Client
+	leadB      string // email of a lead of another workshop
+	workshopA  int64
+	productA   int64
+	victimID   int64 // a customer admin routes may disable
+	n          int
+	cookieName string
+	http       *http.Client
 }
 
 func newAuthzFixture(t *testing.T) *authzFixture {

@@ -23,7 +23,7 @@ func (h *Handler) dashboard(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	pg, lang := h.page(c, "studio.dashboard.title")
+	pg := h.page(c, lang, "studio.dashboard.title")
 	pg.Data = DashboardView{Nav: h.nav(c, lang, "/studio"), Workshops: stats, Base: h.Base}
 	return h.Render(c, http.StatusOK, "studio/dashboard", pg)
 }
@@ -70,7 +70,7 @@ func (h *Handler) productList(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	pg, lang := h.page(c, "studio.products.title")
+	pg := h.page(c, lang, "studio.products.title")
 	v := ListView{Nav: h.nav(c, lang, h.Base+"/products"), Base: h.Base, Query: f.Query, Total: total, Page: f.Page,
 		Pages: (total + perPage - 1) / perPage}
 	for _, r := range rows {

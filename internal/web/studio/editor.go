@@ -199,7 +199,7 @@ func (h *Handler) renderEditor(c *gin.Context, lang string, status int, id int64
 	if id != 0 {
 		title = "studio.product.edit_title"
 	}
-	pg, lang := h.page(c, title)
+	pg := h.page(c, lang, title)
 	v := EditorView{Nav: h.nav(c, lang, h.Base+"/products"), Base: h.Base, IsNew: id == 0, Form: f, Errors: errs,
 		Message: message, ID: id, Accept: "image/jpeg,image/png,image/webp"}
 	if v.Errors == nil {

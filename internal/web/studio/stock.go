@@ -56,7 +56,7 @@ func (h *Handler) renderStock(c *gin.Context, lang string, status int, f catalog
 	if err != nil {
 		return err
 	}
-	pg, lang := h.page(c, "studio.stock.title")
+	pg := h.page(c, lang, "studio.stock.title")
 	v := StockView{Nav: h.nav(c, lang, "/studio/stock"), Query: f.Query, OnlyLow: f.OnlyLow, Errors: errs, Message: message}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}

@@ -74,11 +74,10 @@ func actor(c *gin.Context) audit.Actor {
 }
 
 // page is a back-office page in the user's language, with the room's navigation.
-func (h *Handler) page(c *gin.Context, titleKey string, args ...any) (*kit.Page, string) {
-	lang := h.UserLang(c)
+func (h *Handler) page(c *gin.Context, lang, titleKey string, args ...any) *kit.Page {
 	p := h.PrivatePage(c, lang, h.T(lang, titleKey, args...), nil)
 	p.SwitchURL = kit.WithQuery(c.Request.URL.Path, "lang="+kit.OtherLang(lang))
-	return p, lang
+	return p
 }
 
 // Nav is the back-office navigation shown above each studio page.
