@@ -88,7 +88,7 @@ func (s *Handler) handleWorkshops(c *gin.Context, lang string) error {
 func (s *Handler) handleWorkshop(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	slug := c.Param("slug")
-	if !validSlug(slug) {
+	if !catalog.ValidSlug(slug) {
 		return apperr.ErrNotFound
 	}
 	w, err := s.Catalog.WorkshopBySlug(ctx, slug)

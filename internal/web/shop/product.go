@@ -15,7 +15,7 @@ import (
 
 func (s *Handler) handleProduct(c *gin.Context, lang string) error {
 	slug := c.Param("slug")
-	if !validSlug(slug) {
+	if !catalog.ValidSlug(slug) {
 		return apperr.ErrNotFound
 	}
 	p, err := s.Catalog.ActiveProductBySlug(c.Request.Context(), slug)
@@ -128,19 +128,6 @@ func options(p catalog.Product, lang, selected string) (kind string, opts []Size
 	return kind, opts
 }
 
-// validSlug reports whether s can be a slug; anything else cannot exist, so it is a 404
-// without a query (and invalid UTF-8 never reaches PostgreSQL).
-func validSlug(s string) bool {
-	if s == "" || len(s) > 200 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
 
 func metaDescription(text, fallback string) string {
 	text = strings.Join(strings.Fields(text), " ")
