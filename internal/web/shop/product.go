@@ -128,7 +128,6 @@ func options(p catalog.Product, lang, selected string) (kind string, opts []Size
 	return kind, opts
 }
 
-
 func metaDescription(text, fallback string) string {
 	text = strings.Join(strings.Fields(text), " ")
 	if text == "" {
