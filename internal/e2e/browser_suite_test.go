@@ -4,16 +4,19 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'      (or axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, axe, html, lighthouse)
 //
-// The four parts run at the same time: Lighthouse spends most of its time waiting for
+// The five parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
 // visited one after the other.
@@ -24,7 +27,28 @@ func TestBrowser(t *testing.T) {
 	pages := auditedPages(t, s)
 	browser := startBrowser(t, e)
 
-	part(t, "journey", func(t *testing.T) {
+	// The axe part and the back-office journeys add to one axe report, the html part
+	// and the back-office part to one vnu report; both are written when all is done.
+	axeRep, vnuRep := &axeReport{}, &vnuReport{}
+	t.Cleanup(func() {
+		for _, err := range []error{axeRep.write(a.dir), vnuRep.write(a.dir)} {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
+	axeSrc := func(t *testing.T) string {
+		src, err := os.ReadFile(e.axeScript())
+		if err != nil {
+			t.Fatalf("read axe-core: %v", err)
+		}
+		return string(src)
+	}
+
+	var parts sync.WaitGroup
+	defer parts.Wait()
+
+	part(t, &parts, "journey", func(t *testing.T) {
 		for _, vp := range []viewport{phone, desktop} {
 			t.Run(vp.name, func(t *testing.T) {
 				runJourney(t, newTab(t, browser, vp, s.base, a.shots))
@@ -32,12 +56,26 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
-	part(t, "axe", func(t *testing.T) {
-		src, err := os.ReadFile(e.axeScript())
+	part(t, &parts, "backoffice", func(t *testing.T) {
+		photo, err := writeTestPhoto(t.TempDir())
 		if err != nil {
-			t.Fatalf("read axe-core: %v", err)
+			t.Fatal(err)
 		}
-		report := &axeReport{}
+		bo := &backoffice{a: a, axeSrc: axeSrc(t), axe: axeRep, seen: map[string]bool{}}
+		for _, vp := range []viewport{phone, desktop} {
+			t.Run(vp.name, func(t *testing.T) {
+				// A browser context of its own: its logins stay out of the other tabs.
+				tb := newTab(t, browser, vp, s.base, a.shots, chromedp.WithNewBrowserContext())
+				runBackoffice(t, tb, bo, photo)
+			})
+		}
+		if len(bo.saved) > 0 {
+			runVNU(t, e, bo.saved, vnuRep)
+		}
+	})
+
+	part(t, &parts, "axe", func(t *testing.T) {
+		src := axeSrc(t)
 		for _, vp := range []viewport{phone, desktop} {
 			t.Run(vp.name, func(t *testing.T) {
 				tb := newTab(t, browser, vp, s.base, a.shots)
@@ -47,22 +85,19 @@ func TestBrowser(t *testing.T) {
 					if vp == desktop && !strings.HasPrefix(p.name, "es-") {
 						continue
 					}
-					t.Run(p.name, func(t *testing.T) { checkAxe(t, tb, string(src), p, report) })
+					t.Run(p.name, func(t *testing.T) { checkAxe(t, tb, src, p, axeRep) })
 				}
 			})
-		}
-		if err := report.write(a.dir); err != nil {
-			t.Error(err)
 		}
 		t.Logf("axe report: %s", filepath.Join(a.dir, "axe-report.txt"))
 	})
 
-	part(t, "html", func(t *testing.T) {
-		checkHTML(t, e, a, s, pages)
+	part(t, &parts, "html", func(t *testing.T) {
+		checkHTML(t, e, a, s, pages, vnuRep)
 		t.Logf("vnu report: %s", filepath.Join(a.dir, "vnu-report.txt"))
 	})
 
-	part(t, "lighthouse", func(t *testing.T) {
+	part(t, &parts, "lighthouse", func(t *testing.T) {
 		var scores strings.Builder
 		for _, p := range pages {
 			if strings.HasPrefix(p.name, "es-") && (p.kind == "home" || p.kind == "listing" || p.kind == "product") {
@@ -76,14 +111,20 @@ func TestBrowser(t *testing.T) {
 	})
 }
 
-// part runs a part of the suite as a parallel subtest and logs how long it took,
-// since the suite has a time budget in `make test`.
-func part(t *testing.T, name string, f func(t *testing.T)) {
+// part runs a part of the suite as a subtest in a goroutine of its own and logs how
+// long it took, since the suite has a time budget in `make test`. The parts are not
+// t.Parallel subtests on purpose: those would wait for one another under go test's
+// -parallel limit (GOMAXPROCS: 2 on the CI machine), while the parts mostly wait for
+// the browser, the store and the JVM, and finish sooner all together.
+func part(t *testing.T, parts *sync.WaitGroup, name string, f func(t *testing.T)) {
 	t.Helper()
-	t.Run(name, func(t *testing.T) {
-		t.Parallel()
-		start := time.Now()
-		f(t)
-		t.Logf("%s took %s", name, time.Since(start).Round(100*time.Millisecond))
-	})
+	parts.Add(1)
+	go func() {
+		defer parts.Done()
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			f(t)
+			t.Logf("%s took %s", name, time.Since(start).Round(100*time.Millisecond))
+		})
+	}()
 }

@@ -35,6 +35,10 @@ func startBrowser(t *testing.T, e env) context.Context {
 		chromedp.ExecPath(e.chrome),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.DisableGPU,
+		// chromedp's defaults, plus no back/forward cache: a page restored from it
+		// fires no load event and leaves chromedp with a stale DOM, so "back" on a
+		// journey would hang. Without it, back loads the page again, as after a reload.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,BackForwardCache"),
 	)
 	for _, f := range chromeFlags {
 		opts = append(opts, chromedp.Flag(strings.TrimPrefix(f, "--"), true))
@@ -78,10 +82,12 @@ type tab struct {
 	shots string
 }
 
-// newTab opens a tab at viewport vp; it is closed when the test ends.
-func newTab(t *testing.T, browser context.Context, vp viewport, base, shots string) *tab {
+// newTab opens a tab at viewport vp; it is closed when the test ends. Tabs share the
+// browser's cookies unless opts give one a browser context of its own
+// (chromedp.WithNewBrowserContext), as the back-office journeys, which log in, need.
+func newTab(t *testing.T, browser context.Context, vp viewport, base, shots string, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	ctx, cancel := chromedp.NewContext(browser, opts...)
 	t.Cleanup(cancel)
 	emulate := chromedp.EmulateViewport(vp.width, vp.height)
 	if vp.mobile {
@@ -105,11 +111,16 @@ func (b *tab) screenshot(name string) string {
 	if err != nil {
 		return fmt.Sprintf("(no screenshot: %v)", err)
 	}
-	path := filepath.Join(b.shots, name+".png")
+	path := b.shotPath(name)
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		return fmt.Sprintf("(no screenshot: %v)", err)
 	}
 	return path
+}
+
+// shotPath is where screenshot(name) saves its picture.
+func (b *tab) shotPath(name string) string {
+	return filepath.Join(b.shots, name+".png")
 }
 
 // loadLazyImagesJS scrolls through the page as a reader would, so that images with

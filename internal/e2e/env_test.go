@@ -19,6 +19,8 @@ type env struct {
 	s3Endpoint  string
 	s3Access    string
 	s3Secret    string
+	smtpURL     string // LIBRES_TEST_SMTP_URL: the store sends its emails to Mailpit
+	mailpitURL  string // LIBRES_TEST_MAILPIT_URL: the back-office journey reads them there
 	chrome      string // Chromium binary
 	nodeModules string // holds axe-core, vnu-jar, lighthouse
 	artifacts   string // screenshots, reports
@@ -52,6 +54,8 @@ func loadEnv(t *testing.T) env {
 		s3Endpoint:  os.Getenv("LIBRES_TEST_S3_ENDPOINT"),
 		s3Access:    os.Getenv("LIBRES_TEST_S3_ACCESS_KEY"),
 		s3Secret:    os.Getenv("LIBRES_TEST_S3_SECRET_KEY"),
+		smtpURL:     os.Getenv("LIBRES_TEST_SMTP_URL"),
+		mailpitURL:  os.Getenv("LIBRES_TEST_MAILPIT_URL"),
 		chrome:      os.Getenv("LIBRES_TEST_CHROME"),
 		nodeModules: orDefault(os.Getenv("LIBRES_TEST_NODE_MODULES"), filepath.Join(root, "node_modules")),
 		artifacts:   orDefault(os.Getenv("LIBRES_TEST_ARTIFACTS"), filepath.Join(root, "build", "e2e")),
@@ -62,6 +66,9 @@ func loadEnv(t *testing.T) env {
 	}
 	if e.s3Endpoint == "" || e.s3Access == "" || e.s3Secret == "" {
 		missing = append(missing, "LIBRES_TEST_S3_ENDPOINT/ACCESS_KEY/SECRET_KEY (test S3)")
+	}
+	if e.smtpURL == "" || e.mailpitURL == "" {
+		missing = append(missing, "LIBRES_TEST_SMTP_URL/MAILPIT_URL (test Mailpit)")
 	}
 	if e.chrome == "" {
 		// Debian names the binary chromium; other distributions chromium-browser.

@@ -10,7 +10,7 @@ import (
 // auditPage is one page the checkers look at.
 type auditPage struct {
 	name   string // "es-product": language and kind, used in file names and messages
-	kind   string // home, listing, product, workshop, search, 404
+	kind   string // home, listing, product, workshop, search, 404, login, signup, forgot
 	path   string
 	status int // the HTTP status the server must answer
 }
@@ -20,9 +20,10 @@ var (
 	workshopHref = regexp.MustCompile(`href="/taller/([a-z0-9-]+)"`)
 )
 
-// auditedPages lists each kind of page in both languages. The product and workshop
-// are the first ones the shoes listing and that product link to, so the list follows
-// the demo data instead of hard-coding its slugs.
+// auditedPages lists each kind of page anyone can open, in both languages. The product
+// and workshop are the first ones the shoes listing and that product link to, so the
+// list follows the demo data instead of hard-coding its slugs. The pages behind a login
+// are audited on the back-office journey instead (backofficeAudit).
 func auditedPages(t *testing.T, s store) []auditPage {
 	t.Helper()
 	product := firstMatch(t, s, "/catalogo/calzado", productHref)
@@ -34,12 +35,18 @@ func auditedPages(t *testing.T, s store) []auditPage {
 		{"es-workshop", "workshop", "/taller/" + workshop, http.StatusOK},
 		{"es-search", "search", "/buscar?q=cafe", http.StatusOK},
 		{"es-404", "404", "/esta-pagina-no-existe", http.StatusNotFound},
+		{"es-login", "login", "/login", http.StatusOK},
+		{"es-signup", "signup", "/registro", http.StatusOK},
+		{"es-forgot", "forgot", "/cuenta/recuperar", http.StatusOK},
 		{"en-home", "home", "/en", http.StatusOK},
 		{"en-listing", "listing", "/en/catalog/shoes", http.StatusOK},
 		{"en-product", "product", "/en/product/" + product, http.StatusOK},
 		{"en-workshop", "workshop", "/en/workshop/" + workshop, http.StatusOK},
 		{"en-search", "search", "/en/search?q=cafe", http.StatusOK},
 		{"en-404", "404", "/en/no-such-page", http.StatusNotFound},
+		{"en-login", "login", "/en/login", http.StatusOK},
+		{"en-signup", "signup", "/en/signup", http.StatusOK},
+		{"en-forgot", "forgot", "/en/account/forgot", http.StatusOK},
 	}
 	return pages
 }

@@ -26,7 +26,8 @@ type store struct {
 }
 
 // startStore builds cmd/libres, creates a database and a bucket of its own, runs
-// `migrate up` and `seed demo` with the binary, and serves on a free loopback port.
+// `migrate up` and `seed demo` with the binary, and serves on a free loopback port,
+// sending its emails (through its own worker) to the test Mailpit.
 // Everything is stopped and dropped at cleanup.
 func startStore(t *testing.T, e env, a artifacts) store {
 	t.Helper()
@@ -77,6 +78,7 @@ func startStore(t *testing.T, e env, a artifacts) store {
 			"LIBRES_S3_ACCESS_KEY": e.s3Access,
 			"LIBRES_S3_SECRET_KEY": e.s3Secret,
 			"LIBRES_S3_BUCKET":     bucket,
+			"SMTP_URL":             e.smtpURL, // the invitation email of the back-office journey
 			"LIBRES_LOG_LEVEL":     "warn",
 		})
 		if attempt == 1 {
@@ -154,12 +156,12 @@ func errOrStatus(err error, resp *http.Response) string {
 }
 
 // appEnviron is this process's environment without any of the app's own settings (so
-// a developer's DATABASE_URL or bucket can never be reached), plus set.
+// a developer's DATABASE_URL, bucket or mail server can never be reached), plus set.
 func appEnviron(set map[string]string) []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == "DATABASE_URL" || name == "PORT" || strings.HasPrefix(name, "LIBRES_") {
+		if name == "DATABASE_URL" || name == "PORT" || name == "SMTP_URL" || strings.HasPrefix(name, "LIBRES_") {
 			continue
 		}
 		out = append(out, kv)

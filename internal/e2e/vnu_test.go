@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -25,13 +26,27 @@ type vnuMessage struct {
 	PageName string `json:"page"` // added here: which audited page
 }
 
+// savedPage is a page saved as the server sent it, waiting for the checker.
+type savedPage struct {
+	page auditPage
+	file string // in artifacts.html
+	shot string // a screenshot of it, for failure messages
+}
+
+// savePage writes body as html/NAME.html.
+func savePage(a artifacts, p auditPage, body []byte, shot string) (savedPage, error) {
+	f := filepath.Join(a.html, p.name+".html")
+	if err := os.WriteFile(f, body, 0o644); err != nil {
+		return savedPage{}, fmt.Errorf("save %s: %w", p, err)
+	}
+	return savedPage{page: p, file: f, shot: shot}, nil
+}
+
 // checkHTML saves each page as the server sends it (the markup shoppers' browsers
-// parse, before any rendering) and runs vnu.jar over all of them in one JVM: every
-// error fails the test; warnings go to vnu-report.txt.
-func checkHTML(t *testing.T, e env, a artifacts, s store, pages []auditPage) {
+// parse, before any rendering) and checks them all in one run of vnu.jar.
+func checkHTML(t *testing.T, e env, a artifacts, s store, pages []auditPage, report *vnuReport) {
 	t.Helper()
-	var files []string
-	byFile := map[string]auditPage{}
+	var saved []savedPage
 	for _, p := range pages {
 		status, body, err := s.fetch(p.path)
 		if err != nil {
@@ -40,14 +55,25 @@ func checkHTML(t *testing.T, e env, a artifacts, s store, pages []auditPage) {
 		if status != p.status {
 			t.Fatalf("%s answered %d, want %d", p, status, p.status)
 		}
-		f := filepath.Join(a.html, p.name+".html")
-		if err := os.WriteFile(f, body, 0o644); err != nil {
-			t.Fatalf("save %s: %v", p, err)
+		sp, err := savePage(a, p, body, pageShot(a, p))
+		if err != nil {
+			t.Fatal(err)
 		}
-		files = append(files, f)
-		byFile[p.name+".html"] = p
+		saved = append(saved, sp)
 	}
+	runVNU(t, e, saved, report)
+}
 
+// runVNU runs vnu.jar over the saved pages in one JVM: every error fails the test;
+// warnings go to the report.
+func runVNU(t *testing.T, e env, pages []savedPage, report *vnuReport) {
+	t.Helper()
+	var files []string
+	byFile := map[string]savedPage{}
+	for _, p := range pages {
+		files = append(files, p.file)
+		byFile[filepath.Base(p.file)] = p
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	args := append([]string{"-Xss4m", "-jar", e.vnuJar(), "--format", "json", "--stdout", "--exit-zero-always"}, files...)
@@ -63,18 +89,10 @@ func checkHTML(t *testing.T, e env, a artifacts, s store, pages []auditPage) {
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		t.Fatalf("read vnu.jar output: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
-
-	var report strings.Builder
-	fmt.Fprintf(&report, "Nu HTML Checker over %d pages (html/*.html); errors fail the test\n", len(files))
 	for i := range out.Messages {
 		m := &out.Messages[i]
 		p, known := byFile[filepath.Base(strings.TrimPrefix(m.URL, "file:"))]
-		m.PageName = p.name
-		kind := m.Type
-		if m.SubType != "" {
-			kind += "/" + m.SubType
-		}
-		fmt.Fprintf(&report, "%s %s:%d:%d %s\n    %s\n", kind, p.name, m.Line, m.Column, m.Message, strings.TrimSpace(m.Extract))
+		m.PageName = p.page.name
 		if m.Type == "info" {
 			continue
 		}
@@ -83,22 +101,57 @@ func checkHTML(t *testing.T, e env, a artifacts, s store, pages []auditPage) {
 			continue
 		}
 		t.Errorf("vnu on %s: %s at %s:%d:%d: %s\n    %s\n  screenshot: %s",
-			p, m.Type, filepath.Join(a.html, p.name+".html"), m.Line, m.Column, m.Message,
-			strings.TrimSpace(m.Extract), pageShot(a, p))
+			p.page, m.Type, p.file, m.Line, m.Column, m.Message, strings.TrimSpace(m.Extract), p.shot)
 	}
-	if len(out.Messages) == 0 {
-		report.WriteString("no messages\n")
+	report.add(len(pages), out.Messages)
+}
+
+// vnuReport collects the checker's messages from its runs (the public pages in the
+// html part, the logged-in ones at the end of the back-office part) and writes them
+// out when the suite ends.
+type vnuReport struct {
+	mu       sync.Mutex
+	pages    int
+	messages []vnuMessage
+}
+
+func (r *vnuReport) add(pages int, msgs []vnuMessage) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pages += pages
+	r.messages = append(r.messages, msgs...)
+}
+
+// write saves vnu-report.json and vnu-report.txt, unless vnu did not run.
+func (r *vnuReport) write(dir string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.pages == 0 {
+		return nil
 	}
-	js, err := json.MarshalIndent(out.Messages, "", "  ")
+	var b strings.Builder
+	fmt.Fprintf(&b, "Nu HTML Checker over %d pages (html/*.html); errors fail the test\n", r.pages)
+	for _, m := range r.messages {
+		kind := m.Type
+		if m.SubType != "" {
+			kind += "/" + m.SubType
+		}
+		fmt.Fprintf(&b, "%s %s:%d:%d %s\n    %s\n", kind, m.PageName, m.Line, m.Column, m.Message, strings.TrimSpace(m.Extract))
+	}
+	if len(r.messages) == 0 {
+		b.WriteString("no messages\n")
+	}
+	js, err := json.MarshalIndent(r.messages, "", "  ")
 	if err == nil {
-		err = os.WriteFile(filepath.Join(a.dir, "vnu-report.json"), js, 0o644)
+		err = os.WriteFile(filepath.Join(dir, "vnu-report.json"), js, 0o644)
 	}
 	if err == nil {
-		err = os.WriteFile(filepath.Join(a.dir, "vnu-report.txt"), []byte(report.String()), 0o644)
+		err = os.WriteFile(filepath.Join(dir, "vnu-report.txt"), []byte(b.String()), 0o644)
 	}
 	if err != nil {
-		t.Errorf("write vnu report: %v", err)
+		return fmt.Errorf("write vnu report: %w", err)
 	}
+	return nil
 }
 
 // pageShot is the phone screenshot that the axe part takes of p, for the failure
