@@ -2,20 +2,21 @@
 # deploy/test.sh — what `make test` runs: the whole test suite against real services.
 #
 # Starts, in a fresh temporary directory, a private PostgreSQL cluster, a versitygw
-# S3 server and a Mailpit SMTP server on free loopback ports, then runs `go vet` and
-# `go test -race -count=1` with these variables exported:
+# S3 server, a Mailpit SMTP server and stripe-mock (Stripe's API mock) on free loopback
+# ports, then runs `go vet` and `go test -race -count=1` with these variables exported:
 #   LIBRES_TEST_DATABASE_URL  superuser URL of the cluster's "postgres" database
 #   LIBRES_TEST_S3_ENDPOINT   host:port of versitygw (plain HTTP)
 #   LIBRES_TEST_S3_ACCESS_KEY, LIBRES_TEST_S3_SECRET_KEY
 #   LIBRES_TEST_SMTP_URL      smtp://127.0.0.1:PORT of Mailpit (any credentials accepted)
 #   LIBRES_TEST_MAILPIT_URL   http://127.0.0.1:PORT, Mailpit's API for reading what was sent
 #                             (internal/notify/mailpittest)
+#   LIBRES_TEST_STRIPE_URL    http://127.0.0.1:PORT of stripe-mock (internal/payment/stripetest)
 #   LIBRES_TEST_REQUIRE=1     tests fail, rather than skip, when a service is missing
 #   LIBRES_TEST_CHROME, LIBRES_TEST_NODE_MODULES, LIBRES_TEST_ARTIFACTS  for the browser
 #                             checks (deploy/browser.sh installs Chromium and the npm tools;
 #                             screenshots and reports go to build/e2e)
-# DATABASE_URL and the app's other LIBRES_* variables are unset, so that tests cannot
-# reach a developer's own database or bucket.
+# DATABASE_URL, STRIPE_* and the app's other LIBRES_* variables are unset, so that tests
+# cannot reach a developer's own database, bucket or Stripe account.
 # Services are stopped and the directory removed on every exit path (success, test
 # failure, Ctrl-C). The exit status is go test's, or go vet's when only vet failed.
 # go test runs in the foreground so that Ctrl-C reaches the test binaries directly; a
@@ -42,11 +43,15 @@ scratch_pg_dir "$TMP" libres-test # sets PG_DIR (and PG_TMP when $TMP is out of 
 PG_STARTED=0
 S3_STARTED=0
 MAILPIT_STARTED=0
+STRIPE_MOCK_STARTED=0
 
 cleanup() {
 	local status=$?
 	# Ignore further signals so a second Ctrl-C does not cut the cleanup short.
 	trap '' INT TERM
+	if ((STRIPE_MOCK_STARTED)); then
+		"$DEPLOY/stripe-mock.sh" stop "$TMP/stripe-mock" || log "could not stop stripe-mock"
+	fi
 	if ((MAILPIT_STARTED)); then
 		"$DEPLOY/mailpit.sh" stop "$TMP/mailpit" || log "could not stop Mailpit"
 	fi
@@ -69,9 +74,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # The suite must depend only on the services started here, never on a developer's
-# own database or bucket: drop the app's configuration variables.
+# own database, bucket or Stripe account: drop the app's configuration variables.
 for var in $(compgen -e); do
-	if [[ "$var" == DATABASE_URL || ("$var" == LIBRES_* && "$var" != LIBRES_TEST_*) ]]; then
+	if [[ "$var" == DATABASE_URL || "$var" == STRIPE_* || ("$var" == LIBRES_* && "$var" != LIBRES_TEST_*) ]]; then
 		unset "$var"
 	fi
 done
@@ -93,6 +98,10 @@ mailpit_urls=$("$DEPLOY/mailpit.sh" start "$TMP/mailpit") # two lines: SMTP URL,
 export LIBRES_TEST_SMTP_URL=${mailpit_urls%%$'\n'*}
 export LIBRES_TEST_MAILPIT_URL=${mailpit_urls##*$'\n'}
 
+STRIPE_MOCK_STARTED=1
+export LIBRES_TEST_STRIPE_URL
+LIBRES_TEST_STRIPE_URL=$("$DEPLOY/stripe-mock.sh" start "$TMP/stripe-mock")
+
 # The browser checks (internal/e2e): Chromium, Java and the pinned npm tools.
 export LIBRES_TEST_CHROME LIBRES_TEST_NODE_MODULES="$ROOT/node_modules" LIBRES_TEST_ARTIFACTS="$ROOT/build/e2e"
 LIBRES_TEST_CHROME=$("$DEPLOY/browser.sh")
@@ -102,6 +111,7 @@ export LIBRES_TEST_REQUIRE=1
 log "LIBRES_TEST_DATABASE_URL=$LIBRES_TEST_DATABASE_URL"
 log "LIBRES_TEST_S3_ENDPOINT=$LIBRES_TEST_S3_ENDPOINT"
 log "LIBRES_TEST_SMTP_URL=$LIBRES_TEST_SMTP_URL (emails: $LIBRES_TEST_MAILPIT_URL)"
+log "LIBRES_TEST_STRIPE_URL=$LIBRES_TEST_STRIPE_URL"
 
 # The knobs hold whitespace-separated lists of packages and flags.
 read -r -a pkgs <<<"${GOTEST_PKGS:-./...}"
