@@ -38,6 +38,15 @@ type Config struct {
 	SMTPURL        string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
 	MailFrom       string // From header of the store's emails
 	Workers        bool   // run the background workers (email delivery) in this process
+	Stripe         Stripe
+}
+
+// Stripe is the card payment provider's configuration; empty SecretKey means card
+// payment is off and only the manual methods (transfer, cash on delivery) are offered.
+type Stripe struct {
+	SecretKey     string // sk_test_… / sk_live_… (or a restricted rk_… key)
+	WebhookSecret string // whsec_…, the signing secret of the webhook endpoint
+	APIURL        string // empty: Stripe's own API; stripe-mock's URL in tests
 }
 
 // Seller identifies who sells, as Colombian consumer law (Ley 1480) requires online
@@ -82,6 +91,9 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
 	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
+	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
+	{"STRIPE_WEBHOOK_SECRET", "(required with STRIPE_SECRET_KEY)", "signing secret (whsec_…) of the webhook endpoint https://HOST/webhooks/stripe, created with API version 2023-10-16 (docs/payments.md)"},
+	{"STRIPE_API_URL", "(empty: https://api.stripe.com)", "Stripe API base URL; set only to point at stripe-mock (http://127.0.0.1:PORT); https required with a live key"},
 	{"LIBRES_TRUSTED_PROXIES", "(empty: none)", "comma-separated IPs or CIDRs of the proxies in front of the app, whose X-Forwarded-For gives the client's address (login throttling, logs)"},
 }
 
@@ -195,8 +207,57 @@ func Load(getenv func(string) string) (Config, error) {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
+	c.Stripe, errs = loadStripe(str, errs)
 	return c, errors.Join(errs...)
 }
+
+// loadStripe reads the card payment settings: the secret key and the webhook secret
+// together (a key alone could take payments that no verified event ever confirms), or
+// neither.
+func loadStripe(str func(name, def string) string, errs []error) (Stripe, []error) {
+	s := Stripe{SecretKey: str("STRIPE_SECRET_KEY", ""), WebhookSecret: str("STRIPE_WEBHOOK_SECRET", ""),
+		APIURL: strings.TrimRight(str("STRIPE_API_URL", ""), "/")}
+	live := strings.HasPrefix(s.SecretKey, "sk_live_") || strings.HasPrefix(s.SecretKey, "rk_live_")
+	if s.SecretKey != "" && !live && !strings.HasPrefix(s.SecretKey, "sk_test_") && !strings.HasPrefix(s.SecretKey, "rk_test_") {
+		errs = append(errs, &Error{"STRIPE_SECRET_KEY", maskSecret(s.SecretKey), "want a secret key starting sk_test_ or sk_live_ (or a restricted rk_test_/rk_live_ key), not a publishable pk_ key"})
+	}
+	if s.WebhookSecret != "" && !strings.HasPrefix(s.WebhookSecret, "whsec_") {
+		errs = append(errs, &Error{"STRIPE_WEBHOOK_SECRET", maskSecret(s.WebhookSecret), "want the webhook endpoint's signing secret, starting whsec_"})
+	}
+	if s.SecretKey != "" && s.WebhookSecret == "" {
+		errs = append(errs, &Error{"STRIPE_WEBHOOK_SECRET", "", "required with STRIPE_SECRET_KEY: payments are confirmed only by signed webhooks (docs/payments.md)"})
+	}
+	if s.SecretKey == "" && s.WebhookSecret != "" {
+		errs = append(errs, &Error{"STRIPE_SECRET_KEY", "", "required with STRIPE_WEBHOOK_SECRET (set both, or neither for manual payment only)"})
+	}
+	if s.APIURL != "" {
+		u, err := url.Parse(s.APIURL)
+		switch {
+		case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/v1"):
+			errs = append(errs, &Error{"STRIPE_API_URL", maskURL(s.APIURL), "want a base URL such as http://127.0.0.1:12111 (stripe-mock) or empty for Stripe's own"})
+		case live && u.Scheme != "https":
+			errs = append(errs, &Error{"STRIPE_API_URL", s.APIURL, "a live key is sent only over https"})
+		}
+	}
+	return s, errs
+}
+
+// maskSecret shows a Stripe key's kind (sk_live_, whsec_…) and hides the rest.
+func maskSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	for _, p := range []string{"sk_test_", "sk_live_", "rk_test_", "rk_live_", "pk_test_", "pk_live_", "whsec_"} {
+		if strings.HasPrefix(s, p) {
+			return p + "****"
+		}
+	}
+	return "****"
+}
+
+// UseStripe says whether card payment through Stripe is configured.
+func (c Config) UseStripe() bool { return c.Stripe.SecretKey != "" }
 
 // checkSMTPURL returns why s is not a usable SMTP_URL, or "".
 func checkSMTPURL(s string) string {
@@ -294,6 +355,9 @@ func (c Config) Print(w io.Writer) {
 		{"LIBRES_MAIL_FROM", c.MailFrom},
 		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
 		{"LIBRES_TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ",")},
+		{"STRIPE_SECRET_KEY", maskSecret(c.Stripe.SecretKey)},
+		{"STRIPE_WEBHOOK_SECRET", maskSecret(c.Stripe.WebhookSecret)},
+		{"STRIPE_API_URL", maskURL(c.Stripe.APIURL)},
 	}
 	for _, l := range lines {
 		fmt.Fprintf(w, "  %-22s %s\n", l[0], l[1])

@@ -150,3 +150,81 @@ func TestSeller(t *testing.T) {
 		t.Errorf("configured seller = %+v", c.Seller)
 	}
 }
+
+func TestLoadStripe(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || c.UseStripe() || c.Stripe != (Stripe{}) {
+		t.Fatalf("no Stripe configured: %+v, %v; want card payment off", c.Stripe, err)
+	}
+	c, err = Load(env(map[string]string{"STRIPE_SECRET_KEY": "sk_test_abc", "STRIPE_WEBHOOK_SECRET": "whsec_xyz",
+		"STRIPE_API_URL": "http://127.0.0.1:12111/"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Stripe{SecretKey: "sk_test_abc", WebhookSecret: "whsec_xyz", APIURL: "http://127.0.0.1:12111"}
+	if !c.UseStripe() || c.Stripe != want {
+		t.Errorf("Stripe = %+v, want %+v", c.Stripe, want)
+	}
+	if _, err := Load(env(map[string]string{"STRIPE_SECRET_KEY": "sk_live_abc", "STRIPE_WEBHOOK_SECRET": "whsec_xyz",
+		"STRIPE_API_URL": "https://stripe-proxy.example.co"})); err != nil {
+		t.Errorf("live key over https: %v", err)
+	}
+}
+
+func TestLoadStripeInvalid(t *testing.T) {
+	both := func(key, whsec string, over map[string]string) map[string]string {
+		m := map[string]string{"STRIPE_SECRET_KEY": key, "STRIPE_WEBHOOK_SECRET": whsec}
+		for k, v := range over {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"publishable key", both("pk_test_abc", "whsec_x", nil), "STRIPE_SECRET_KEY"},
+		{"key of no known kind", both("abc123", "whsec_x", nil), "STRIPE_SECRET_KEY"},
+		{"key without webhook secret", both("sk_test_abc", "", nil), "STRIPE_WEBHOOK_SECRET"},
+		{"webhook secret without key", both("", "whsec_x", nil), "STRIPE_SECRET_KEY"},
+		{"webhook secret of another kind", both("sk_test_abc", "sk_test_abc", nil), "STRIPE_WEBHOOK_SECRET"},
+		{"api url without scheme", both("sk_test_abc", "whsec_x", map[string]string{"STRIPE_API_URL": "127.0.0.1:12111"}), "STRIPE_API_URL"},
+		{"api url with a path", both("sk_test_abc", "whsec_x", map[string]string{"STRIPE_API_URL": "http://127.0.0.1:12111/stripe"}), "STRIPE_API_URL"},
+		{"live key over plain http", both("sk_live_abc", "whsec_x", map[string]string{"STRIPE_API_URL": "http://proxy.example.co"}), "STRIPE_API_URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(env(tt.env))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Var != tt.want {
+				t.Fatalf("Load error = %v, want one naming %s", err, tt.want)
+			}
+			for _, secret := range []string{"abc123", "sk_test_abc", "pk_test_abc"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("error shows the secret %q: %v", secret, err)
+				}
+			}
+		})
+	}
+}
+
+func TestPrintMasksStripeSecrets(t *testing.T) {
+	c, err := Load(env(map[string]string{"STRIPE_SECRET_KEY": "sk_live_51Hsecretpart", "STRIPE_WEBHOOK_SECRET": "whsec_signingpart"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	c.Print(&b)
+	out := b.String()
+	for _, secret := range []string{"51Hsecretpart", "signingpart"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("printed config shows secret %q:\n%s", secret, out)
+		}
+	}
+	for _, shown := range []string{"sk_live_****", "whsec_****"} {
+		if !strings.Contains(out, shown) {
+			t.Errorf("printed config lacks %q (the key's kind):\n%s", shown, out)
+		}
+	}
+}
