@@ -47,6 +47,9 @@ type CheckoutRequest struct {
 type Session struct {
 	ID  string // provider's id (Stripe: cs_…)
 	URL string // where to send the shopper
+	// ExpiresAt is when the session closes as the provider was asked: the request's
+	// ExpiresAt, or the nearest time the provider allows (Stripe: 30 min to 24 h ahead).
+	ExpiresAt time.Time
 }
 
 // RefundRequest returns money of a paid order.
@@ -88,8 +91,10 @@ type Event struct {
 	PaymentRef  string // PaymentIntent id
 	Paid        bool   // checkout.completed: payment_status == "paid"
 	AmountMinor int64  // amount paid, or refunded so far (charge.refunded)
-	Currency    string
+	Currency    string // ISO code, upper case ("COP")
 	Created     time.Time
+	Livemode    bool   // false for events of the provider's test mode
+	APIVersion  string // the provider's API version the event was rendered in
 }
 
 // ErrUnavailable marks a provider that could not be reached or answered with a server
