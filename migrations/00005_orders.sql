@@ -62,7 +62,6 @@ CREATE TABLE orders (
     flag_reason         text NOT NULL DEFAULT '',
     carrier             text NOT NULL DEFAULT '',
     tracking            text NOT NULL DEFAULT '',
-    guest_token_hash    bytea UNIQUE CHECK (length(guest_token_hash) = 32), -- sha256 of the order link's secret
     -- Ley 1581 consent of a guest (a user's goes to consents).
     policy_version      text NOT NULL DEFAULT '',
     policy_accepted_at  timestamptz,
@@ -121,7 +120,7 @@ CREATE TABLE stock_reservations (
     order_id     bigint NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
     variant_id   bigint NOT NULL REFERENCES variants (id),
     quantity     int NOT NULL CHECK (quantity > 0),
-    expires_at   timestamptz NOT NULL,
+    expires_at   timestamptz,  -- NULL: held until staff act (cash on delivery)
     released_at  timestamptz,
     committed_at timestamptz,
     PRIMARY KEY (order_id, variant_id),

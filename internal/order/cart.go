@@ -2,9 +2,22 @@ package order
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/db"
 )
 
 // Cart is a shopper's cart as it stands now: current prices and stock, read on every call.
@@ -38,6 +51,7 @@ type CartLine struct {
 	Available    int  // stock shoppers can still buy
 	PriceChanged bool // UnitMinor != AddedMinor: the cart page says so
 	Short        bool // Quantity > Available: checkout is refused until it is fixed
+	Gone         bool // no longer on sale (archived, workshop inactive): Available is 0
 	TotalMinor   int64
 }
 
@@ -78,12 +92,125 @@ func (c Cart) Short() bool {
 // MaxQuantity is the most of one variant a cart may hold.
 const MaxQuantity = 99
 
-var errTODO = errors.New("order: not implemented yet")
+// Message keys of the cart.
+const (
+	keyQuantity       = "cart.quantity"        // quantity field: not a whole number from 1 to MaxQuantity
+	keyVariantUnknown = "cart.variant_unknown" // not on sale (unknown, archived, workshop inactive)
+	keyCapped         = "cart.capped"          // saved, but capped at the stock
+	keySoldOut        = "cart.sold_out"        // nothing left to add
+)
+
+// parseQty reads a quantity as typed; min is 1 for Add and 0 for SetQuantity.
+func parseQty(s string, min int) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < min || n > MaxQuantity {
+		return 0, apperr.Fields(map[string]string{"quantity": keyQuantity})
+	}
+	return n, nil
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("random token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// cartRef finds a cart: a user's when userID is set, else the token's. lock adds FOR
+// UPDATE. found is false when there is none.
+type cartRow struct {
+	ID            int64      `db:"id"`
+	PlacedOrderID *int64     `db:"placed_order_id"`
+	PlacedAt      *time.Time `db:"placed_at"`
+}
+
+func findCart(ctx context.Context, q db.Querier, token string, userID int64, lock bool) (cartRow, bool, error) {
+	var r cartRow
+	sel := `SELECT id, placed_order_id, placed_at FROM carts WHERE `
+	var arg any
+	switch {
+	case userID != 0:
+		sel, arg = sel+`user_id = $1`, userID
+	case token != "":
+		sel, arg = sel+`token_hash = $1`, hashToken(token)
+	default:
+		return r, false, nil
+	}
+	if lock {
+		sel += ` FOR UPDATE`
+	}
+	err := sqlx.GetContext(ctx, q, &r, sel, arg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("find cart: %w", db.Translate(err))
+	}
+	return r, true, nil
+}
+
+// ensureCart returns the cart's id, creating it (and a token for an anonymous one).
+func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
+	r, ok, err := findCart(ctx, tx, token, userID, true)
+	if err != nil || ok {
+		return r.ID, "", err
+	}
+	if userID != 0 {
+		const ins = `INSERT INTO carts (user_id, created_at, updated_at) VALUES ($1, $2, $2)
+			ON CONFLICT (user_id) DO NOTHING`
+		if _, err := tx.ExecContext(ctx, ins, userID, now); err != nil {
+			return 0, "", fmt.Errorf("create cart of user %d: %w", userID, db.Translate(err))
+		}
+		r, _, err := findCart(ctx, tx, "", userID, true)
+		return r.ID, "", err
+	}
+	// An unknown token (expired, forged) gets a fresh cart and a fresh token.
+	tok, err := newToken()
+	if err != nil {
+		return 0, "", err
+	}
+	const ins = `INSERT INTO carts (token_hash, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id`
+	if err := tx.GetContext(ctx, &id, ins, hashToken(tok), now); err != nil {
+		return 0, "", fmt.Errorf("create cart: %w", db.Translate(err))
+	}
+	return id, tok, nil
+}
+
+// saleVariant is a variant on sale with its price now.
+type saleVariant struct {
+	ID    int64 `db:"id"`
+	Stock int   `db:"stock_on_hand"`
+	Unit  int64 `db:"unit_minor"`
+}
+
+func variantOnSale(ctx context.Context, q db.Querier, variantID int64) (saleVariant, error) {
+	const sel = `SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
+		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
+		WHERE v.id = $1 AND p.status = 'active' AND w.active`
+	var v saleVariant
+	if err := sqlx.GetContext(ctx, q, &v, sel, variantID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return v, apperr.Wrap(err, apperr.NotFound, keyVariantUnknown)
+		}
+		return v, fmt.Errorf("variant %d: %w", variantID, db.Translate(err))
+	}
+	return v, nil
+}
 
 // Cart returns the shopper's cart (userID when logged in, else the cookie's token). No
 // cart is an empty Cart; nothing is written.
 func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, error) {
-	return Cart{}, errTODO
+	r, ok, err := findCart(ctx, s.db, token, userID, false)
+	if err != nil || !ok {
+		return Cart{Currency: s.opts.Currency}, err
+	}
+	return loadCart(ctx, s.db, r.ID, s.opts.Currency)
 }
 
 // Add puts qty (as typed) of a variant in the cart, creating the cart when there is
@@ -91,28 +218,228 @@ func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, e
 // existed or belongs to a user): the caller sets the cookie. A bad quantity is a field
 // error "quantity"; an unknown variant or one not on sale is NotFound
 // "cart.variant_unknown"; more than is in stock saves the line capped at the stock and
-// returns the cart with Conflict "cart.capped".
+// returns the cart with Conflict "cart.capped" (nothing left at all: Conflict
+// "cart.sold_out", nothing saved).
 func (s *Service) Add(ctx context.Context, token string, userID int64, variantID int64, qty string) (c Cart, newToken string, err error) {
-	return Cart{}, "", errTODO
+	n, err := parseQty(qty, 1)
+	if err != nil {
+		return Cart{}, "", err
+	}
+	return s.changeLine(ctx, token, userID, variantID, n, true)
 }
 
 // SetQuantity sets a line's quantity (as typed; 0 removes it), capped like Add.
 func (s *Service) SetQuantity(ctx context.Context, token string, userID int64, variantID int64, qty string) (Cart, error) {
-	return Cart{}, errTODO
+	n, err := parseQty(qty, 0)
+	if err != nil {
+		return Cart{}, err
+	}
+	if n == 0 {
+		return s.Remove(ctx, token, userID, variantID)
+	}
+	c, _, err := s.changeLine(ctx, token, userID, variantID, n, false)
+	return c, err
+}
+
+// changeLine adds n (add) or sets the quantity to n, capped at the stock.
+func (s *Service) changeLine(ctx context.Context, token string, userID, variantID int64, n int, add bool) (Cart, string, error) {
+	var c Cart
+	var tok string
+	var capped error
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		capped, tok = nil, ""
+		v, err := variantOnSale(ctx, tx, variantID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		id, newTok, err := ensureCart(ctx, tx, token, userID, now)
+		if err != nil {
+			return err
+		}
+		var have int
+		if add {
+			err := tx.GetContext(ctx, &have, `SELECT COALESCE(max(quantity), 0) FROM cart_lines WHERE cart_id = $1 AND variant_id = $2`, id, variantID)
+			if err != nil {
+				return fmt.Errorf("read cart line: %w", db.Translate(err))
+			}
+		}
+		want := min(have+n, MaxQuantity)
+		if want > v.Stock {
+			if v.Stock == 0 {
+				return apperr.New(apperr.Conflict, keySoldOut)
+			}
+			want = v.Stock
+			capped = apperr.New(apperr.Conflict, keyCapped, v.Stock)
+		}
+		const up = `INSERT INTO cart_lines (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
+			VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`
+		if _, err := tx.ExecContext(ctx, up, id, variantID, want, v.Unit, now); err != nil {
+			return fmt.Errorf("save cart line: %w", db.Translate(err))
+		}
+		if err := touchCart(ctx, tx, id, now); err != nil {
+			return err
+		}
+		tok = newTok
+		c, err = loadCart(ctx, tx, id, s.opts.Currency)
+		return err
+	})
+	if err != nil {
+		return Cart{}, "", err
+	}
+	return c, tok, capped
+}
+
+// touchCart marks a change: the cart is no longer the one an order was just placed from.
+func touchCart(ctx context.Context, q db.Querier, id int64, now time.Time) error {
+	const up = `UPDATE carts SET updated_at = $2, placed_order_id = NULL, placed_at = NULL WHERE id = $1`
+	if _, err := q.ExecContext(ctx, up, id, now); err != nil {
+		return fmt.Errorf("touch cart %d: %w", id, db.Translate(err))
+	}
+	return nil
 }
 
 // Remove takes a variant out of the cart.
 func (s *Service) Remove(ctx context.Context, token string, userID int64, variantID int64) (Cart, error) {
-	return Cart{}, errTODO
+	var c Cart
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		r, ok, err := findCart(ctx, tx, token, userID, true)
+		if err != nil || !ok {
+			c = Cart{Currency: s.opts.Currency}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM cart_lines WHERE cart_id = $1 AND variant_id = $2`, r.ID, variantID); err != nil {
+			return fmt.Errorf("remove cart line: %w", db.Translate(err))
+		}
+		if err := touchCart(ctx, tx, r.ID, s.now()); err != nil {
+			return err
+		}
+		c, err = loadCart(ctx, tx, r.ID, s.opts.Currency)
+		return err
+	})
+	return c, err
 }
 
 // Merge moves an anonymous cart's lines into the user's cart at login: quantities of
-// the same variant are added and capped at the stock; the anonymous cart is deleted.
+// the same variant are added and capped at the stock (lines sold out are dropped); the
+// anonymous cart is deleted. No anonymous cart is no error.
 func (s *Service) Merge(ctx context.Context, token string, userID int64) error {
-	return errTODO
+	if token == "" || userID == 0 {
+		return nil
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		anon, ok, err := findCart(ctx, tx, token, 0, true)
+		if err != nil || !ok {
+			return err
+		}
+		now := s.now()
+		mine, _, err := ensureCart(ctx, tx, "", userID, now)
+		if err != nil {
+			return err
+		}
+		const merge = `INSERT INTO cart_lines (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
+			SELECT $1, a.variant_id, LEAST(a.quantity, v.stock_on_hand, $3), a.unit_minor_when_added, a.added_at
+			FROM cart_lines a JOIN variants v ON v.id = a.variant_id
+			WHERE a.cart_id = $2 AND v.stock_on_hand > 0
+			ORDER BY a.variant_id
+			ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = LEAST(cart_lines.quantity + EXCLUDED.quantity,
+				(SELECT stock_on_hand FROM variants WHERE id = EXCLUDED.variant_id), $3)`
+		if _, err := tx.ExecContext(ctx, merge, mine, anon.ID, MaxQuantity); err != nil {
+			return fmt.Errorf("merge cart %d into user %d's: %w", anon.ID, userID, db.Translate(err))
+		}
+		// A user line whose stock is now 0 would fail quantity > 0 above; it cannot
+		// happen (LEAST of positive values), but a line left at 0 must not survive.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM carts WHERE id = $1`, anon.ID); err != nil {
+			return fmt.Errorf("delete merged cart %d: %w", anon.ID, db.Translate(err))
+		}
+		return touchCart(ctx, tx, mine, now)
+	})
 }
 
 // Count is the number of items in the cart, for the header.
 func (s *Service) Count(ctx context.Context, token string, userID int64) (int, error) {
-	return 0, errTODO
+	var n int
+	var err error
+	switch {
+	case userID != 0:
+		err = s.db.GetContext(ctx, &n, `SELECT COALESCE(sum(l.quantity), 0) FROM cart_lines l JOIN carts c ON c.id = l.cart_id WHERE c.user_id = $1`, userID)
+	case token != "":
+		err = s.db.GetContext(ctx, &n, `SELECT COALESCE(sum(l.quantity), 0) FROM cart_lines l JOIN carts c ON c.id = l.cart_id WHERE c.token_hash = $1`, hashToken(token))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("count cart: %w", db.Translate(err))
+	}
+	return n, nil
+}
+
+type cartLineRow struct {
+	VariantID    int64            `db:"variant_id"`
+	ProductID    int64            `db:"product_id"`
+	Slug         string           `db:"slug"`
+	TitleES      string           `db:"title_es"`
+	TitleEN      string           `db:"title_en"`
+	SKU          string           `db:"sku"`
+	Size         string           `db:"size"`
+	ColorES      string           `db:"color_es"`
+	ColorEN      string           `db:"color_en"`
+	WorkshopID   int64            `db:"workshop_id"`
+	WorkshopName string           `db:"workshop_name"`
+	TaxClass     catalog.TaxClass `db:"tax_class"`
+	Unit         int64            `db:"unit_minor"`
+	Added        int64            `db:"unit_minor_when_added"`
+	Quantity     int              `db:"quantity"`
+	Stock        int              `db:"stock_on_hand"`
+	OnSale       bool             `db:"on_sale"`
+	PhotoID      *int64           `db:"photo_id"`
+	PhotoKey     *string          `db:"object_key"`
+	PhotoW       *int             `db:"width"`
+	PhotoH       *int             `db:"height"`
+	Renditions   pq.Int64Array    `db:"renditions"`
+	AltES        *string          `db:"alt_es"`
+	AltEN        *string          `db:"alt_en"`
+}
+
+// loadCart reads a cart's lines joined with today's catalog, oldest line first.
+func loadCart(ctx context.Context, q db.Querier, cartID int64, currency string) (Cart, error) {
+	const sel = `SELECT l.variant_id, p.id AS product_id, p.slug, p.title_es, p.title_en, v.sku, v.size,
+			v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name, p.tax_class,
+			COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
+			l.quantity, v.stock_on_hand, (p.status = 'active' AND w.active) AS on_sale,
+			ph.id AS photo_id, ph.object_key, ph.width, ph.height, ph.renditions, ph.alt_es, ph.alt_en
+		FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
+		JOIN workshops w ON w.id = p.workshop_id
+		LEFT JOIN LATERAL (SELECT id, object_key, width, height, renditions, alt_es, alt_en FROM photos
+			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
+		WHERE l.cart_id = $1 ORDER BY l.added_at, l.variant_id`
+	var rows []cartLineRow
+	if err := sqlx.SelectContext(ctx, q, &rows, sel, cartID); err != nil {
+		return Cart{}, fmt.Errorf("read cart %d: %w", cartID, db.Translate(err))
+	}
+	c := Cart{ID: cartID, Currency: currency}
+	for _, r := range rows {
+		avail := r.Stock
+		if !r.OnSale {
+			avail = 0
+		}
+		l := CartLine{VariantID: r.VariantID, ProductID: r.ProductID, ProductSlug: r.Slug, TitleES: r.TitleES,
+			TitleEN: r.TitleEN, SKU: r.SKU, Size: r.Size, ColorES: r.ColorES, ColorEN: r.ColorEN,
+			WorkshopID: r.WorkshopID, WorkshopName: r.WorkshopName, TaxClass: r.TaxClass,
+			UnitMinor: r.Unit, AddedMinor: r.Added, Quantity: r.Quantity, Available: avail,
+			PriceChanged: r.Unit != r.Added, Short: r.Quantity > avail, Gone: !r.OnSale,
+			TotalMinor: r.Unit * int64(r.Quantity)}
+		if r.PhotoID != nil {
+			l.Photo = &catalog.Photo{ID: *r.PhotoID, ProductID: r.ProductID, Key: *r.PhotoKey, Width: *r.PhotoW,
+				Height: *r.PhotoH, Renditions: r.Renditions, AltES: deref(r.AltES), AltEN: deref(r.AltEN)}
+		}
+		c.Lines = append(c.Lines, l)
+	}
+	return c, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -31,11 +31,11 @@ var Statuses = []Status{StatusPending, StatusAwaiting, StatusPaid, StatusShipped
 // transitions is the state machine, the one place that says which moves exist.
 // pending_payment -> shipped exists for cash on delivery only (Ship checks the method):
 // such an order is paid when it arrives, and MarkPaid then records the payment without
-// moving it. A paid order may be cancelled once its money went back (Cancel says so).
+// moving it. A paid order is not cancelled but refunded (see Cancel).
 var transitions = map[Status][]Status{
 	StatusPending:   {StatusAwaiting, StatusPaid, StatusShipped, StatusCancelled},
 	StatusAwaiting:  {StatusPaid, StatusCancelled},
-	StatusPaid:      {StatusShipped, StatusCancelled, StatusRefunded},
+	StatusPaid:      {StatusShipped, StatusRefunded},
 	StatusShipped:   {StatusDelivered, StatusRefunded},
 	StatusDelivered: {StatusRefunded},
 }
@@ -108,9 +108,6 @@ type Order struct {
 	CancelledAt    *time.Time `db:"cancelled_at"`
 
 	Lines []Line `db:"-"`
-	// GuestToken is the secret of the order page link, set only on the Order that Place
-	// returns (the database keeps its hash). See GuestLinkToken.
-	GuestToken string `db:"-"`
 }
 
 // Manual reports whether staff confirm the payment (bank transfer, cash on delivery).

@@ -2,9 +2,17 @@ package order
 
 import (
 	"context"
-	"io"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
+
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
+	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/payment"
 )
 
@@ -12,8 +20,8 @@ import (
 // registers its route from LinkPath so the two cannot drift apart.
 var linkPaths = [2]string{"/pedido", "/en/order"}
 
-// LinkPath is the page an order's emailed link opens, in lang; the token goes in the
-// query parameter "token".
+// LinkPath is the page an order's emailed link opens, in lang; the token
+// (GuestLinkToken) goes in the query parameter "token".
 func LinkPath(lang string) string {
 	if lang == "en" {
 		return linkPaths[1]
@@ -21,100 +29,370 @@ func LinkPath(lang string) string {
 	return linkPaths[0]
 }
 
+// Message keys of staff actions.
+const (
+	keyNoteRequired     = "order.note_required"
+	keyCarrierRequired  = "order.carrier_required"
+	keyTrackingRequired = "order.tracking_required"
+	keyRefundAmount     = "order.refund_amount"
+	keyRefundLines      = "order.refund_lines"
+	keyReasonRequired   = "order.reason_required"
+	keyNotManual        = "order.not_manual"
+	keyCODOnly          = "order.cod_only"
+)
+
 // Order returns an order with its lines, or NotFound "order.not_found".
-func (s *Service) Order(ctx context.Context, id int64) (Order, error) { return Order{}, errTODO }
+func (s *Service) Order(ctx context.Context, id int64) (Order, error) {
+	return getOrder(ctx, s.db, id, false)
+}
 
 // OrderByNumber returns an order with its lines when number and email both match, else
-// NotFound "order.not_found" (the same for either being wrong).
+// NotFound "order.not_found" (the same for either being wrong; the email is compared
+// in constant time, case-insensitively).
 func (s *Service) OrderByNumber(ctx context.Context, number, email string) (Order, error) {
-	return Order{}, errTODO
+	number = strings.ToUpper(strings.TrimSpace(number))
+	email = strings.TrimSpace(email)
+	var id int64
+	var stored string
+	row := s.db.QueryRowxContext(ctx, `SELECT id, email FROM orders WHERE number = $1`, number)
+	err := row.Scan(&id, &stored)
+	if err != nil {
+		err = notFound(err)
+		if apperr.CodeOf(err) != apperr.NotFound {
+			return Order{}, fmt.Errorf("order %s: %w", number, err)
+		}
+		stored = "\x00" + email // compare anyway: the same work for an unknown number
+	}
+	if !constantTimeEqualFold(stored, email) || err != nil {
+		return Order{}, apperr.New(apperr.NotFound, keyNotFound)
+	}
+	return getOrder(ctx, s.db, id, false)
 }
 
 // OrdersOf lists a user's orders, newest first (without lines).
-func (s *Service) OrdersOf(ctx context.Context, userID int64) ([]Order, error) { return nil, errTODO }
-
-// GuestLinkToken issues a new secret for the order page link and returns it: links sent
-// before stop working (the database keeps only a hash, so an old token cannot be shown
-// again). Place already issues one (Order.GuestToken); this is for "send me my link".
-func (s *Service) GuestLinkToken(ctx context.Context, orderID int64) (string, error) {
-	return "", errTODO
+func (s *Service) OrdersOf(ctx context.Context, userID int64) ([]Order, error) {
+	var os []Order
+	sel := `SELECT ` + orderCols + ` FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC`
+	if err := sqlx.SelectContext(ctx, s.db, &os, sel, userID); err != nil {
+		return nil, fmt.Errorf("orders of user %d: %w", userID, db.Translate(err))
+	}
+	return os, nil
 }
 
-// OrderByGuestToken returns the order whose link token this is, or NotFound.
-func (s *Service) OrderByGuestToken(ctx context.Context, token string) (Order, error) {
-	return Order{}, errTODO
-}
-
-// AttachSession records the card provider's checkout session of an order.
+// AttachSession records the card provider's checkout session of an order (and a
+// "payment_started" event).
 func (s *Service) AttachSession(ctx context.Context, orderID int64, sessionID string) error {
-	return errTODO
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		o, err := getOrder(ctx, tx, orderID, true)
+		if err != nil {
+			return err
+		}
+		if !o.Status.Open() {
+			return transitionErr(o, StatusPending)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET provider_session_id = $2 WHERE id = $1`, orderID, sessionID); err != nil {
+			return fmt.Errorf("attach session to order %s: %w", o.Number, db.Translate(err))
+		}
+		return addEvent(ctx, tx, orderID, s.now(), EventPaymentStarted, "system", sessionID)
+	})
 }
 
 // CheckoutRequest is what the card provider needs to open a checkout for o: product,
 // shipping and donation lines summing to the total, expiring with the reservation, with
 // the order id as idempotency key.
 func (s *Service) CheckoutRequest(o Order, successURL, cancelURL string) payment.CheckoutRequest {
-	return payment.CheckoutRequest{}
+	r := payment.CheckoutRequest{OrderID: o.ID, OrderNumber: o.Number, Currency: o.Currency, Email: o.Email,
+		Lang: o.Lang, SuccessURL: successURL, CancelURL: cancelURL,
+		IdempotencyKey: "order-" + strconv.FormatInt(o.ID, 10) + "-checkout"}
+	if o.ExpiresAt != nil {
+		r.ExpiresAt = *o.ExpiresAt
+	}
+	for _, l := range o.Lines {
+		r.Lines = append(r.Lines, payment.Line{Name: l.Title(o.Lang), UnitMinor: l.UnitMinor, Quantity: l.Quantity,
+			Description: strings.Join(nonEmpty(l.Size, l.Color(o.Lang), l.WorkshopName), " · ")})
+	}
+	names := map[string][2]string{"shipping": {"Envío", "Shipping"}, "donation": {"Donación a la fundación", "Donation to the foundation"}}
+	i := 0
+	if o.Lang == "en" {
+		i = 1
+	}
+	if o.Shipping > 0 {
+		r.Lines = append(r.Lines, payment.Line{Name: names["shipping"][i], UnitMinor: o.Shipping, Quantity: 1})
+	}
+	if o.Donation > 0 {
+		r.Lines = append(r.Lines, payment.Line{Name: names["donation"][i], UnitMinor: o.Donation, Quantity: 1})
+	}
+	return r
 }
 
-// ApplyEvent applies a verified payment event once: see events.go.
-func (s *Service) ApplyEvent(ctx context.Context, ev payment.Event) error { return errTODO }
+// staffAct runs a staff action on a locked order in one transaction with its audit entry.
+func (s *Service) staffAct(ctx context.Context, actor audit.Actor, orderID int64, action string,
+	fn func(tx *sqlx.Tx, o *Order) (summary string, err error)) (Order, error) {
+	var out Order
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		o, err := getOrder(ctx, tx, orderID, true)
+		if err != nil {
+			return err
+		}
+		before := o.Status
+		summary, err := fn(tx, &o)
+		if err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: action, Entity: "order",
+			EntityID: strconv.FormatInt(o.ID, 10), Summary: o.Number + ": " + summary,
+			Before: map[string]any{"status": before}, After: map[string]any{"status": o.Status}}); err != nil {
+			return err
+		}
+		out, err = getOrder(ctx, tx, orderID, false)
+		return err
+	})
+	if err != nil {
+		return Order{}, fmt.Errorf("%s order %d: %w", action, orderID, err)
+	}
+	return out, nil
+}
 
-// MarkPaid records a manual payment confirmed by staff.
+func actorName(a audit.Actor) string {
+	if a.Email == "" {
+		return "system"
+	}
+	return a.Email
+}
+
+// MarkPaid records a manual payment confirmed by staff: a transfer (or cash on delivery)
+// received. An unpaid order becomes paid (its reservations committed, "payment
+// confirmed" emailed); a cash-on-delivery order already shipped or delivered keeps its
+// status and records the payment. A card order is paid by its provider's events only.
 func (s *Service) MarkPaid(ctx context.Context, actor audit.Actor, orderID int64, reference string) (Order, error) {
-	return Order{}, errTODO
+	reference = oneLine(reference)
+	return s.staffAct(ctx, actor, orderID, "order.mark_paid", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if !o.Manual() {
+			return "", apperr.New(apperr.Conflict, keyNotManual)
+		}
+		now := s.now()
+		if o.Method == payment.MethodCOD && (o.Status == StatusShipped || o.Status == StatusDelivered) && o.PaidAt == nil {
+			const up = `UPDATE orders SET paid_at = $2, payment_ref = $3 WHERE id = $1`
+			if _, err := tx.ExecContext(ctx, up, o.ID, now, reference); err != nil {
+				return "", fmt.Errorf("record payment: %w", db.Translate(err))
+			}
+			return "cash collected " + reference, addEvent(ctx, tx, o.ID, now, EventPaid, actorName(actor), reference)
+		}
+		if err := s.pay(ctx, tx, o, reference, actorName(actor), now); err != nil {
+			return "", err
+		}
+		return "paid " + reference, nil
+	})
 }
 
-// Ship marks an order shipped and emails the carrier and tracking number.
+// pay moves an open order to paid, commits its stock and emails the confirmation.
+func (s *Service) pay(ctx context.Context, tx *sqlx.Tx, o *Order, ref, actor string, now time.Time) error {
+	if err := move(ctx, tx, o, StatusPaid, now); err != nil {
+		return err
+	}
+	if ref != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET payment_ref = $2 WHERE id = $1`, o.ID, ref); err != nil {
+			return fmt.Errorf("payment reference: %w", db.Translate(err))
+		}
+	}
+	if err := commitStock(ctx, tx, o.ID, now); err != nil {
+		return err
+	}
+	if err := addEvent(ctx, tx, o.ID, now, EventPaid, actor, ref); err != nil {
+		return err
+	}
+	if err := loadLines(ctx, tx, o); err != nil {
+		return err
+	}
+	d := s.mailData(*o)
+	s.receiptData(*o, d)
+	return s.send(ctx, tx, *o, o.Email, mailPaid, d, now)
+}
+
+// Ship marks an order shipped and emails the carrier and tracking number. A paid order
+// ships; so does an unpaid cash-on-delivery one (its reservation is committed then).
 func (s *Service) Ship(ctx context.Context, actor audit.Actor, orderID int64, carrier, tracking string) (Order, error) {
-	return Order{}, errTODO
+	carrier, tracking = oneLine(carrier), oneLine(tracking)
+	f := map[string]string{}
+	text(f, "carrier", carrier, 100, keyCarrierRequired)
+	text(f, "tracking", tracking, 100, keyTrackingRequired)
+	if len(f) > 0 {
+		return Order{}, apperr.Fields(f)
+	}
+	return s.staffAct(ctx, actor, orderID, "order.ship", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if o.Status == StatusPending && o.Method != payment.MethodCOD {
+			return "", apperr.New(apperr.Conflict, keyCODOnly)
+		}
+		now := s.now()
+		if err := move(ctx, tx, o, StatusShipped, now); err != nil {
+			return "", err
+		}
+		if err := commitStock(ctx, tx, o.ID, now); err != nil {
+			return "", err
+		}
+		const up = `UPDATE orders SET carrier = $2, tracking = $3 WHERE id = $1`
+		if _, err := tx.ExecContext(ctx, up, o.ID, carrier, tracking); err != nil {
+			return "", fmt.Errorf("carrier: %w", db.Translate(err))
+		}
+		if err := addEvent(ctx, tx, o.ID, now, EventShipped, actorName(actor), carrier+" "+tracking); err != nil {
+			return "", err
+		}
+		d := s.mailData(*o)
+		d["Carrier"], d["Tracking"] = carrier, tracking
+		return "shipped " + carrier + " " + tracking, s.send(ctx, tx, *o, o.Email, mailShipped, d, now)
+	})
 }
 
 // MarkDelivered records the delivery (the withdrawal period counts from it).
 func (s *Service) MarkDelivered(ctx context.Context, actor audit.Actor, orderID int64) (Order, error) {
-	return Order{}, errTODO
+	return s.staffAct(ctx, actor, orderID, "order.deliver", func(tx *sqlx.Tx, o *Order) (string, error) {
+		now := s.now()
+		if err := move(ctx, tx, o, StatusDelivered, now); err != nil {
+			return "", err
+		}
+		return "delivered", addEvent(ctx, tx, o.ID, now, EventDelivered, actorName(actor), "")
+	})
 }
 
-// Cancel cancels an order and gives its reserved stock back. A paid order must have
-// its money returned first: Cancel refuses it with Conflict "order.refund_first" while
-// RefundDue(o) > 0 (the caller refunds through payment, RecordRefund, then Cancel).
+// RefundDue is what must still be refunded before a paid order can be cancelled: the
+// total minus what was refunded, for an order whose money was received.
+func RefundDue(o Order) int64 {
+	if o.PaidAt == nil {
+		return 0
+	}
+	return o.Total - o.RefundedMinor
+}
+
+// Cancel cancels an unpaid order, gives its reserved stock back and emails the shopper.
+// A paid order is not cancelled but refunded: Cancel refuses it with Conflict
+// "order.refund_first" (Args: RefundDue) — the caller refunds through payment and calls
+// RecordRefund, whose full refund of an unshipped order moves it to refunded and puts
+// its stock back.
 func (s *Service) Cancel(ctx context.Context, actor audit.Actor, orderID int64, reason string) (Order, error) {
-	return Order{}, errTODO
+	reason = oneLine(reason)
+	if reason == "" {
+		return Order{}, apperr.Fields(map[string]string{"reason": keyReasonRequired})
+	}
+	return s.staffAct(ctx, actor, orderID, "order.cancel", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if o.Status == StatusPaid && RefundDue(*o) > 0 {
+			return "", &apperr.Error{Code: apperr.Conflict, Key: keyRefundFirst, Args: []any{RefundDue(*o)}}
+		}
+		return "cancelled: " + reason, s.cancel(ctx, tx, o, actorName(actor), reason, s.now())
+	})
 }
 
-// RefundDue is what must still be refunded before a paid order can be cancelled.
-func RefundDue(o Order) int64 { return 0 }
+// cancel moves a locked open order to cancelled, gives its reserved stock back and
+// emails the shopper.
+func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, o *Order, actor, reason string, now time.Time) error {
+	if err := move(ctx, tx, o, StatusCancelled, now); err != nil {
+		return err
+	}
+	if err := releaseStock(ctx, tx, o.ID, now); err != nil {
+		return err
+	}
+	if err := addEvent(ctx, tx, o.ID, now, EventCancelled, actor, reason); err != nil {
+		return err
+	}
+	d := s.mailData(*o)
+	d["Reason"] = reason
+	return s.send(ctx, tx, *o, o.Email, mailCancel, d, now)
+}
 
-// RecordRefund records money returned (provider refund done, or a manual one): the
+// returnCommitted puts a paid order's committed stock back on the shelves when it is
+// refunded in full before shipping (marking the reservations released, so it happens
+// once).
+func returnCommitted(ctx context.Context, tx *sqlx.Tx, orderID int64, now time.Time) error {
+	const up = `WITH r AS (
+			UPDATE stock_reservations SET committed_at = NULL, released_at = $2
+			WHERE order_id = $1 AND committed_at IS NOT NULL RETURNING variant_id, quantity)
+		SELECT variant_id, quantity FROM r ORDER BY variant_id`
+	var rs []struct {
+		VariantID int64 `db:"variant_id"`
+		Quantity  int   `db:"quantity"`
+	}
+	if err := sqlx.SelectContext(ctx, tx, &rs, up, orderID, now); err != nil {
+		return fmt.Errorf("return stock of order %d: %w", orderID, db.Translate(err))
+	}
+	for _, r := range rs {
+		if _, err := tx.ExecContext(ctx, `UPDATE variants SET stock_on_hand = stock_on_hand + $2 WHERE id = $1`, r.VariantID, r.Quantity); err != nil {
+			return fmt.Errorf("give back stock of variant %d: %w", r.VariantID, db.Translate(err))
+		}
+	}
+	return nil
+}
+
+// RecordRefund records money returned (a provider refund done, or a manual one): the
 // amount, the reference, the order lines concerned (line numbers; empty: the whole
-// order). A full refund moves a paid, shipped or delivered order to refunded.
+// order). A full refund moves a paid, shipped or delivered order to refunded; a
+// cancelled one stays cancelled. Refunding more than was paid is a field error
+// "amount"; unknown line numbers "lines".
 func (s *Service) RecordRefund(ctx context.Context, actor audit.Actor, orderID int64, amountMinor int64, reference string, lines []int) (Order, error) {
-	return Order{}, errTODO
+	reference = oneLine(reference)
+	return s.staffAct(ctx, actor, orderID, "order.refund", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if amountMinor <= 0 || amountMinor > o.Total-o.RefundedMinor || o.PaidAt == nil {
+			return "", apperr.Fields(map[string]string{"amount": keyRefundAmount})
+		}
+		for _, n := range lines {
+			if n < 1 || n > len(o.Lines) {
+				return "", apperr.Fields(map[string]string{"lines": keyRefundLines})
+			}
+		}
+		detail := s.amount(amountMinor, "es") + " " + reference
+		if len(lines) > 0 {
+			detail += " (" + fmt.Sprint(lines) + ")"
+		}
+		return "refund " + detail, s.refund(ctx, tx, o, o.RefundedMinor+amountMinor, amountMinor, actorName(actor), detail, s.now())
+	})
+}
+
+// refund sets the refunded total of a locked order to total (amount more than before),
+// moving it to refunded when nothing is left, and emails the shopper.
+func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o *Order, total, amount int64, actor, detail string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET refunded_minor = $2 WHERE id = $1`, o.ID, total); err != nil {
+		return fmt.Errorf("refunded amount: %w", db.Translate(err))
+	}
+	o.RefundedMinor = total
+	full := total >= o.Total
+	if full && CanMove(o.Status, StatusRefunded) {
+		unshipped := o.Status == StatusPaid
+		if err := move(ctx, tx, o, StatusRefunded, now); err != nil {
+			return err
+		}
+		if unshipped {
+			if err := returnCommitted(ctx, tx, o.ID, now); err != nil {
+				return err
+			}
+		}
+	}
+	if err := addEvent(ctx, tx, o.ID, now, EventRefunded, actor, detail); err != nil {
+		return err
+	}
+	d := s.mailData(*o)
+	d["Amount"], d["Full"] = s.amount(amount, o.Lang), full
+	return s.send(ctx, tx, *o, o.Email, mailRefunded, d, now)
 }
 
 // AddNote adds a staff note to the timeline.
 func (s *Service) AddNote(ctx context.Context, actor audit.Actor, orderID int64, text string) error {
-	return errTODO
+	text = strings.TrimSpace(strings.ToValidUTF8(text, ""))
+	switch {
+	case text == "":
+		return apperr.Fields(map[string]string{"note": keyNoteRequired})
+	case utf8.RuneCountInString(text) > 2000:
+		return apperr.Fields(map[string]string{"note": keyTooLong})
+	}
+	_, err := s.staffAct(ctx, actor, orderID, "order.note", func(tx *sqlx.Tx, o *Order) (string, error) {
+		return "note", addEvent(ctx, tx, o.ID, s.now(), EventNote, actorName(actor), text)
+	})
+	return err
 }
 
 // Events returns an order's timeline, oldest first.
-func (s *Service) Events(ctx context.Context, orderID int64) ([]Event, error) { return nil, errTODO }
-
-// List returns one page of orders, newest first, and how many match in all.
-func (s *Service) List(ctx context.Context, f Filter) ([]Order, int, error) { return nil, 0, errTODO }
-
-// WriteCSV writes every order matching f (one row per line) as a spreadsheet CSV.
-func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error { return errTODO }
-
-// RequestWithdrawal records a shopper's withdrawal (retracto, Ley 1480 art. 47) and
-// emails the shopper and the seller. Allowed within WithdrawalDays business days of the
-// delivery (or of the shipping while no delivery is recorded).
-func (s *Service) RequestWithdrawal(ctx context.Context, orderID int64, reason string) error {
-	return errTODO
-}
-
-// RequestReversal records a shopper's request for a payment reversal (Ley 1480 art. 51)
-// and emails the shopper and the seller.
-func (s *Service) RequestReversal(ctx context.Context, orderID int64, reason string) error {
-	return errTODO
+func (s *Service) Events(ctx context.Context, orderID int64) ([]Event, error) {
+	var es []Event
+	const sel = `SELECT id, order_id, at, kind, actor, detail FROM order_events WHERE order_id = $1 ORDER BY at, id`
+	if err := sqlx.SelectContext(ctx, s.db, &es, sel, orderID); err != nil {
+		return nil, fmt.Errorf("events of order %d: %w", orderID, db.Translate(err))
+	}
+	return es, nil
 }

@@ -1,6 +1,7 @@
 package order
 
 import (
+	"crypto/rand"
 	"strings"
 	"time"
 
@@ -44,6 +45,10 @@ type Options struct {
 	StaffEmail string
 	// Currency of the catalog's prices (default "COP").
 	Currency string
+	// LinkKey signs the order page links sent by email (GuestLinkToken); at least 32
+	// random bytes, the same for every replica. Empty: a random key per process (links
+	// stop working at restart — for tests and demos only).
+	LinkKey []byte
 	// Now is the clock; tests move it.
 	Now func() time.Time
 }
@@ -77,6 +82,10 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if len(opts.LinkKey) == 0 {
+		opts.LinkKey = make([]byte, 32)
+		_, _ = rand.Read(opts.LinkKey)
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Service{db: conn, mail: mail, opts: opts}

@@ -1,0 +1,154 @@
+package order
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/sheet"
+)
+
+// where builds the filter's condition; args are numbered from 1.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Status != "" {
+		conds = append(conds, "o.status = "+arg(f.Status))
+	}
+	if f.Method != "" {
+		conds = append(conds, "o.payment_method = "+arg(f.Method))
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "o.created_at >= "+arg(f.From))
+	}
+	if !f.To.IsZero() {
+		conds = append(conds, "o.created_at < "+arg(f.To))
+	}
+	if f.WorkshopID != 0 {
+		conds = append(conds, "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.workshop_id = "+arg(f.WorkshopID)+")")
+	}
+	if q := strings.TrimSpace(strings.ToValidUTF8(f.Query, "")); q != "" {
+		if r := []rune(q); len(r) > 100 {
+			q = string(r[:100])
+		}
+		a := arg(likeEscape(q))
+		conds = append(conds, "(o.number ILIKE '%' || "+a+" || '%' OR o.email ILIKE '%' || "+a+" || '%' OR o.name ILIKE '%' || "+a+" || '%')")
+	}
+	if len(conds) == 0 {
+		return "true", args
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+var oCols = "o." + strings.ReplaceAll(strings.Join(strings.Fields(orderCols), " "), ", ", ", o.")
+
+// List returns one page of orders (without lines), newest first, and how many match.
+func (s *Service) List(ctx context.Context, f Filter) ([]Order, int, error) {
+	if f.PerPage <= 0 || f.PerPage > 500 {
+		f.PerPage = 50
+	}
+	if f.Page <= 0 {
+		f.Page = 1
+	}
+	cond, args := f.where()
+	var total int
+	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM orders o WHERE `+cond, args...); err != nil {
+		return nil, 0, fmt.Errorf("count orders: %w", db.Translate(err))
+	}
+	n := len(args)
+	sel := `SELECT ` + oCols + ` FROM orders o WHERE ` + cond + ` ORDER BY o.created_at DESC, o.id DESC
+		LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2)
+	var os []Order
+	if err := sqlx.SelectContext(ctx, s.db, &os, sel, append(args, f.PerPage, (f.Page-1)*f.PerPage)...); err != nil {
+		return nil, 0, fmt.Errorf("list orders: %w", db.Translate(err))
+	}
+	return os, total, nil
+}
+
+// csvHeader names the columns of WriteCSV: one row per order line, the order's fields
+// repeated; amounts in currency units with two decimals.
+var csvHeader = []string{"number", "created_at", "status", "payment_method", "flagged", "email", "name", "phone",
+	"department", "city", "line_no", "sku", "title", "size", "color", "workshop_id", "workshop", "quantity",
+	"unit", "tax_class", "line_tax", "line_total", "subtotal", "shipping", "donation", "total", "refunded", "currency"}
+
+// WriteCSV writes every order matching f (Page and PerPage ignored), one row per line,
+// newest order first, as a spreadsheet CSV (sheet: BOM, formula cells neutralised).
+func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
+	cond, args := f.where()
+	sel := `SELECT ` + oCols + `, l.line_no, l.sku, l.title_es, l.size, l.color_es, l.workshop_id, l.workshop_name,
+			l.quantity, l.unit_minor, l.tax_class AS line_tax_class, l.tax_minor AS line_tax_minor, l.line_total_minor
+		FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE ` + cond + `
+		ORDER BY o.created_at DESC, o.id DESC, l.line_no`
+	rows, err := s.db.QueryxContext(ctx, sel, args...)
+	if err != nil {
+		return fmt.Errorf("export orders: %w", db.Translate(err))
+	}
+	defer rows.Close()
+	cw, err := sheet.NewWriter(w)
+	if err != nil {
+		return err
+	}
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	for rows.Next() {
+		var r struct {
+			Order
+			LineNo     int    `db:"line_no"`
+			SKU        string `db:"sku"`
+			Title      string `db:"title_es"`
+			Size       string `db:"size"`
+			Color      string `db:"color_es"`
+			WorkshopID int64  `db:"workshop_id"`
+			Workshop   string `db:"workshop_name"`
+			Quantity   int    `db:"quantity"`
+			Unit       int64  `db:"unit_minor"`
+			TaxClass   string `db:"line_tax_class"`
+			LineTax    int64  `db:"line_tax_minor"`
+			LineTotal  int64  `db:"line_total_minor"`
+		}
+		if err := rows.StructScan(&r); err != nil {
+			return fmt.Errorf("export orders: %w", err)
+		}
+		o := r.Order
+		rec := []string{o.Number, o.CreatedAt.In(colombia).Format(time.DateTime), string(o.Status), string(o.Method),
+			strconv.FormatBool(o.Flagged), o.Email, o.Name, o.Phone, o.Department, o.City, strconv.Itoa(r.LineNo),
+			r.SKU, r.Title, r.Size, r.Color, strconv.FormatInt(r.WorkshopID, 10), r.Workshop, strconv.Itoa(r.Quantity),
+			units(r.Unit), r.TaxClass, units(r.LineTax), units(r.LineTotal), units(o.Subtotal), units(o.Shipping),
+			units(o.Donation), units(o.Total), units(o.RefundedMinor), o.Currency}
+		for i := range rec {
+			rec[i] = sheet.Cell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("export orders: %w", err)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// units writes minor units as a decimal amount ("189000.00").
+func units(minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
+}
