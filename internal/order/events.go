@@ -99,7 +99,11 @@ func (s *Service) applyTo(ctx context.Context, tx *sqlx.Tx, o *Order, ev payment
 		if !o.Status.Open() {
 			return nil
 		}
-		return s.cancel(ctx, tx, o, providerStripe, string(ev.Type), now)
+		cause := "payment_failed"
+		if ev.Type == payment.EventCheckoutExpired {
+			cause = "expired"
+		}
+		return s.cancel(ctx, tx, o, providerStripe, cause, "", now)
 	case payment.EventRefunded:
 		if ev.AmountMinor <= o.RefundedMinor || o.PaidAt == nil {
 			return nil

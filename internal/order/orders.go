@@ -277,24 +277,26 @@ func (s *Service) Cancel(ctx context.Context, actor audit.Actor, orderID int64, 
 		if o.Status == StatusPaid && RefundDue(*o) > 0 {
 			return "", &apperr.Error{Code: apperr.Conflict, Key: keyRefundFirst, Args: []any{RefundDue(*o)}}
 		}
-		return "cancelled: " + reason, s.cancel(ctx, tx, o, actorName(actor), reason, s.now())
+		return "cancelled: " + reason, s.cancel(ctx, tx, o, actorName(actor), "staff", reason, s.now())
 	})
 }
 
 // cancel moves a locked open order to cancelled, gives its reserved stock back and
 // emails the shopper.
-func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, o *Order, actor, reason string, now time.Time) error {
+// cause is "expired", "payment_failed" or "staff" (the email's wording); reason the
+// staff's words.
+func (s *Service) cancel(ctx context.Context, tx *sqlx.Tx, o *Order, actor, cause, reason string, now time.Time) error {
 	if err := move(ctx, tx, o, StatusCancelled, now); err != nil {
 		return err
 	}
 	if err := releaseStock(ctx, tx, o.ID, now); err != nil {
 		return err
 	}
-	if err := addEvent(ctx, tx, o.ID, now, EventCancelled, actor, reason); err != nil {
+	if err := addEvent(ctx, tx, o.ID, now, EventCancelled, actor, strings.TrimSpace(cause+" "+reason)); err != nil {
 		return err
 	}
 	d := s.mailData(*o)
-	d["Reason"] = reason
+	d["Cause"], d["Reason"] = cause, reason
 	return s.send(ctx, tx, *o, o.Email, mailCancel, d, now)
 }
 

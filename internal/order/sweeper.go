@@ -22,7 +22,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	const claim = `SELECT id FROM orders WHERE status IN ('pending_payment', 'awaiting_payment')
 		AND expires_at <= $1 ORDER BY expires_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
 	return s.sweep(ctx, claim, func(tx *sqlx.Tx, o *Order, now time.Time) error {
-		return s.cancel(ctx, tx, o, "system", "expired", now)
+		return s.cancel(ctx, tx, o, "system", "expired", "", now)
 	})
 }
 
