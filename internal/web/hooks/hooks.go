@@ -1,0 +1,93 @@
+// Package hooks receives the payment provider's webhooks: POST /webhooks/stripe. The
+// signature is the authentication, so the route has no session and no CSRF token; the
+// raw body is verified, reduced to a payment.Event and handed to the order use case.
+// Answers follow what Stripe does with them: 2xx is done, anything else is delivered
+// again (with backoff, for up to three days).
+package hooks
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/web/kit"
+)
+
+// MaxBody bounds a delivery. Stripe's events are a few KiB (a Checkout Session with its
+// fields is under 10 KiB); anything bigger is not Stripe's and is refused unread.
+const MaxBody = 256 << 10
+
+// Path is where the Stripe webhook endpoint points (https://HOST/webhooks/stripe).
+const Path = "/webhooks/stripe"
+
+// EventParser verifies and parses a delivery (*payment.Stripe).
+type EventParser interface {
+	ParseEvent(payload []byte, sigHeader string) (payment.Event, error)
+}
+
+// Sink applies a verified event (the order service). It returns nil once the event is
+// applied, or was already (a redelivery), or concerns nothing of ours; an error means
+// "not now", and Stripe delivers the event again later.
+type Sink interface {
+	ApplyEvent(ctx context.Context, e payment.Event) error
+}
+
+// Handler is the webhooks room.
+type Handler struct {
+	Log    *slog.Logger
+	Stripe EventParser
+	Sink   Sink
+}
+
+// Routes registers the webhook endpoint. Mount it on the engine itself, outside the
+// session group: Stripe sends no cookie, and its POST carries neither Origin nor
+// Sec-Fetch-Site, so the cross-origin check lets it through.
+func (h *Handler) Routes(r gin.IRouter) {
+	r.POST(Path, h.handleStripe)
+}
+
+func (h *Handler) handleStripe(c *gin.Context) {
+	log := h.Log.With("request_id", c.GetString(kit.RequestIDKey), "path", c.Request.URL.Path)
+	if c.Request.ContentLength > MaxBody {
+		log.Warn("webhook refused: body too large", "content_length", c.Request.ContentLength)
+		c.String(http.StatusRequestEntityTooLarge, "body too large\n")
+		return
+	}
+	payload, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxBody))
+	if err != nil {
+		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+			log.Warn("webhook refused: body too large", "limit", MaxBody)
+			c.String(http.StatusRequestEntityTooLarge, "body too large\n")
+			return
+		}
+		log.Warn("webhook body unreadable", "err", err)
+		c.String(http.StatusBadRequest, "unreadable body\n")
+		return
+	}
+	ev, err := h.Stripe.ParseEvent(payload, c.GetHeader("Stripe-Signature"))
+	if err != nil {
+		// An attacker's probe, a mis-set secret (every delivery then fails: the warnings
+		// say so) or a body we cannot read. Stripe retries; a fixed secret lets it in.
+		log.Warn("webhook refused: not a verified Stripe event", "err", err)
+		c.String(http.StatusBadRequest, "invalid event\n")
+		return
+	}
+	log = log.With("event_id", ev.ID, "event_type", ev.RawType)
+	if ev.Type == payment.EventIgnored {
+		log.Debug("webhook event ignored")
+		c.String(http.StatusOK, "ignored\n")
+		return
+	}
+	if err := h.Sink.ApplyEvent(c.Request.Context(), ev); err != nil {
+		log.Error("webhook event not applied; Stripe will deliver it again", "order_id", ev.OrderID, "err", err)
+		c.String(http.StatusInternalServerError, "not applied, retry later\n")
+		return
+	}
+	log.Info("webhook event applied", "order_id", ev.OrderID, "type", ev.Type)
+	c.String(http.StatusOK, "ok\n")
+}
