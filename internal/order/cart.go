@@ -94,10 +94,10 @@ const MaxQuantity = 99
 
 // Message keys of the cart.
 const (
-	keyQuantity       = "cart.quantity_invalid"        // quantity field: not a whole number from 1 to MaxQuantity
-	keyVariantUnknown = "cart.variant_unknown" // not on sale (unknown, archived, workshop inactive)
-	keyCapped         = "cart.capped"          // saved, but capped at the stock
-	keySoldOut        = "cart.sold_out"        // nothing left to add
+	keyQuantity       = "cart.quantity_invalid" // quantity field: not a whole number from 1 to MaxQuantity
+	keyVariantUnknown = "cart.variant_unknown"  // not on sale (unknown, archived, workshop inactive)
+	keyCapped         = "cart.capped"           // saved, but capped at the stock
+	keySoldOut        = "cart.sold_out"         // nothing left to add
 )
 
 // parseQty reads a quantity as typed; min is 1 for Add and 0 for SetQuantity.
