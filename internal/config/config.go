@@ -39,6 +39,7 @@ type Config struct {
 	MailFrom       string // From header of the store's emails
 	Workers        bool   // run the background workers (email delivery) in this process
 	Stripe         Stripe
+	Orders         Orders
 }
 
 // Stripe is the card payment provider's configuration; empty SecretKey means card
@@ -94,6 +95,12 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
 	{"STRIPE_WEBHOOK_SECRET", "(required with STRIPE_SECRET_KEY)", "signing secret (whsec_…) of the webhook endpoint https://HOST/webhooks/stripe, created with API version 2023-10-16 (docs/payments.md)"},
 	{"STRIPE_API_URL", "(empty: https://api.stripe.com)", "Stripe API base URL; set only to point at stripe-mock (http://127.0.0.1:PORT); https required with a live key"},
+	{"LIBRES_ORDER_LINK_KEY", "(empty: random per process, links break at restart)", "secret of at least 32 characters that signs the order links in emails; the same on every replica"},
+	{"LIBRES_MANUAL_HOLD_HOURS", "72", "hours a bank-transfer order holds its stock before it is cancelled (a reminder goes 24 h before)"},
+	{"LIBRES_SHIPPING_COP", "15000", "shipping price in whole pesos"},
+	{"LIBRES_FREE_SHIPPING_FROM_COP", "300000", "order subtotal in whole pesos from which shipping is free; 0: never"},
+	{"LIBRES_TRANSFER_INSTRUCTIONS_ES", "(sample, marked as such)", "bank-transfer instructions emailed to shoppers in Spanish (bank, account, holder, NIT)"},
+	{"LIBRES_TRANSFER_INSTRUCTIONS_EN", "(the Spanish text)", "the same in English"},
 	{"LIBRES_TRUSTED_PROXIES", "(empty: none)", "comma-separated IPs or CIDRs of the proxies in front of the app, whose X-Forwarded-For gives the client's address (login throttling, logs)"},
 }
 
@@ -208,6 +215,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	c.Stripe, errs = loadStripe(str, errs)
+	c.Orders, errs = loadOrders(str, errs)
 	return c, errors.Join(errs...)
 }
 
@@ -359,7 +367,7 @@ func (c Config) Print(w io.Writer) {
 		{"STRIPE_WEBHOOK_SECRET", maskSecret(c.Stripe.WebhookSecret)},
 		{"STRIPE_API_URL", maskURL(c.Stripe.APIURL)},
 	}
-	for _, l := range lines {
+	for _, l := range append(lines, c.Orders.printLines()...) {
 		fmt.Fprintf(w, "  %-22s %s\n", l[0], l[1])
 	}
 }

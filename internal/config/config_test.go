@@ -228,3 +228,30 @@ func TestPrintMasksStripeSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadOrders(t *testing.T) {
+	c, err := Load(env(map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Orders.ManualHoldHours != 72 || c.Orders.ShippingMinor != 15000_00 || c.Orders.FreeShippingFrom != 300000_00 ||
+		c.Orders.LinkKey != "" || !strings.Contains(c.Orders.TransferES, "EJEMPLO") || c.Orders.TransferEN != c.Orders.TransferES {
+		t.Fatalf("order defaults: %+v", c.Orders)
+	}
+	c, err = Load(env(map[string]string{"LIBRES_ORDER_LINK_KEY": strings.Repeat("k", 32), "LIBRES_SHIPPING_COP": "12.000",
+		"LIBRES_FREE_SHIPPING_FROM_COP": "0", "LIBRES_MANUAL_HOLD_HOURS": "48"}))
+	if err != nil || c.Orders.ShippingMinor != 12000_00 || c.Orders.FreeShippingFrom != 0 || c.Orders.ManualHoldHours != 48 {
+		t.Fatalf("orders: %v %+v", err, c.Orders)
+	}
+	var b strings.Builder
+	c.Print(&b)
+	if strings.Contains(b.String(), strings.Repeat("k", 32)) {
+		t.Fatal("Print shows the order link key")
+	}
+	for name, value := range map[string]string{"LIBRES_ORDER_LINK_KEY": "short", "LIBRES_SHIPPING_COP": "-1", "LIBRES_MANUAL_HOLD_HOURS": "0"} {
+		_, err := Load(env(map[string]string{name: value}))
+		if err == nil || !strings.Contains(err.Error(), name) || strings.Contains(err.Error(), "short") {
+			t.Errorf("%s=%s: %v", name, value, err)
+		}
+	}
+}
