@@ -348,8 +348,6 @@ func (s *Service) Merge(ctx context.Context, token string, userID int64) error {
 		if _, err := tx.ExecContext(ctx, merge, mine, anon.ID, MaxQuantity); err != nil {
 			return fmt.Errorf("merge cart %d into user %d's: %w", anon.ID, userID, db.Translate(err))
 		}
-		// A user line whose stock is now 0 would fail quantity > 0 above; it cannot
-		// happen (LEAST of positive values), but a line left at 0 must not survive.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM carts WHERE id = $1`, anon.ID); err != nil {
 			return fmt.Errorf("delete merged cart %d: %w", anon.ID, db.Translate(err))
 		}

@@ -264,3 +264,24 @@ func TestSweeperThreeAtOnce(t *testing.T) {
 		t.Fatalf("second sweep = %d, %v; want 0", n, err)
 	}
 }
+
+func TestSweeperRunStopsWithContext(t *testing.T) {
+	f := newFixture(t)
+	v := f.variant(t, 10_000_00, 5, "standard")
+	f.place(t, f.cart(t, "1", v), payment.MethodCard)
+	f.clock.Add(time.Hour)
+	// One round runs before Run looks at the context: with a context already done it
+	// sweeps what it can, then returns nil.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errs []error
+	w := &Sweeper{Service: f.svc, OnError: func(err error) { errs = append(errs, err) }}
+	if err := w.Run(ctx); err != nil || len(errs) != 0 {
+		t.Fatalf("Run = %v, errors %v", err, errs)
+	}
+	// A fresh round on a live context cancels the expired order.
+	(&Sweeper{Service: f.svc}).round(context.Background())
+	if f.stock(t, v) != 5 {
+		t.Fatalf("stock %d after a sweep, want 5", f.stock(t, v))
+	}
+}

@@ -265,7 +265,7 @@ func RefundDue(o Order) int64 {
 
 // Cancel cancels an unpaid order, gives its reserved stock back and emails the shopper.
 // A paid order is not cancelled but refunded: Cancel refuses it with Conflict
-// "order.refund_first" (Args: RefundDue) — the caller refunds through payment and calls
+// "order.refund_first" (RefundDue says how much) — the caller refunds through payment and calls
 // RecordRefund, whose full refund of an unshipped order moves it to refunded and puts
 // its stock back.
 func (s *Service) Cancel(ctx context.Context, actor audit.Actor, orderID int64, reason string) (Order, error) {
@@ -275,7 +275,7 @@ func (s *Service) Cancel(ctx context.Context, actor audit.Actor, orderID int64, 
 	}
 	return s.staffAct(ctx, actor, orderID, "order.cancel", func(tx *sqlx.Tx, o *Order) (string, error) {
 		if o.Status == StatusPaid && RefundDue(*o) > 0 {
-			return "", &apperr.Error{Code: apperr.Conflict, Key: keyRefundFirst, Args: []any{RefundDue(*o)}}
+			return "", apperr.New(apperr.Conflict, keyRefundFirst)
 		}
 		return "cancelled: " + reason, s.cancel(ctx, tx, o, actorName(actor), "staff", reason, s.now())
 	})

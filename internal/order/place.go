@@ -38,6 +38,9 @@ const consentDataPolicy = "data_policy"
 //     staff ship or cancel it), its "placed" event, the consent (the user's consents
 //     table, or on the order for a guest) and the "order received" email are written,
 //     and the cart is emptied.
+//
+// userID is the logged-in shopper (0 for a guest) and decides whose cart and order it
+// is; CheckoutInput.UserID is not consulted.
 func (s *Service) Place(ctx context.Context, token string, userID int64, in CheckoutInput) (Order, error) {
 	c, err := in.clean(s.opts.MaxDonation)
 	if err == nil && !slices.Contains(s.opts.Methods, c.Method) {

@@ -73,7 +73,7 @@ func addEvent(ctx context.Context, q db.Querier, orderID int64, at time.Time, ki
 
 // transitionErr is the refusal of a move the state machine does not have.
 func transitionErr(o Order, to Status) error {
-	return &apperr.Error{Code: apperr.Conflict, Key: keyTransition, Args: []any{o.Status, to},
+	return &apperr.Error{Code: apperr.Conflict, Key: keyTransition,
 		Err: fmt.Errorf("order %s: %s -> %s is not a move", o.Number, o.Status, to)}
 }
 
