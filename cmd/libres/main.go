@@ -21,6 +21,9 @@ import (
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/web"
@@ -191,10 +194,25 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 	}()
 	accounts := account.New(conn, queue, account.Options{BaseURL: cfg.BaseURL})
+	orders := newOrders(conn, queue, cfg)
+	var card payment.Provider
+	var stripe *payment.Stripe
+	if cfg.UseStripe() {
+		if stripe, err = payment.NewStripe(payment.StripeConfig{SecretKey: cfg.Stripe.SecretKey,
+			WebhookSecret: cfg.Stripe.WebhookSecret, APIURL: cfg.Stripe.APIURL, Log: log}); err != nil {
+			return err
+		}
+		card = stripe
+	} else {
+		log.Info("card payment off (no STRIPE_SECRET_KEY): shoppers pay by transfer or on delivery")
+	}
 	if cfg.Workers {
 		go sweep(ctx, log, "expired sessions", time.Hour, accounts.DeleteExpiredSessions)
+		sweeper := order.Sweeper{Service: orders, OnError: func(err error) { log.Warn("order sweeper", "err", err) }}
+		go func() { _ = sweeper.Run(ctx) }()
 	}
-	srv, err := newServer(ctx, conn, cfg, log, mediaHandler, photos, accounts)
+	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, Photos: photos,
+		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe})
 	if err != nil {
 		return err
 	}
@@ -228,17 +246,36 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	return nil
 }
 
-func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, mediaHandler http.Handler,
-	photos media.Store, accounts *account.Service) (*site.Site, error) {
+// newServer completes d with what every server has (catalog, templates, configuration)
+// and builds the web side.
+func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.Logger, d site.Deps) (*site.Site, error) {
 	store := catalog.NewStore(conn)
 	demo, err := store.Setting(ctx, "demo")
 	if err != nil {
 		return nil, err
 	}
-	return site.New(site.Deps{Log: log, DB: conn, Catalog: store, WebFS: web.FS, BaseURL: cfg.BaseURL,
-		MediaBaseURL: cfg.MediaBaseURL, MediaHandler: mediaHandler, Demo: demo == "true", Seller: cfg.Seller,
-		Accounts: accounts, SessionMax: accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: photos,
-		TrustedProxies: cfg.TrustedProxies})
+	d.Log, d.DB, d.Catalog, d.WebFS, d.Editor = log, conn, store, web.FS, catalog.NewEditor(conn)
+	d.BaseURL, d.MediaBaseURL, d.Demo, d.Seller, d.TrustedProxies = cfg.BaseURL, cfg.MediaBaseURL, demo == "true", cfg.Seller, cfg.TrustedProxies
+	return site.New(d)
+}
+
+// newOrders builds the cart and order service from the configuration.
+func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) *order.Service {
+	o := cfg.Orders
+	methods := []payment.Method{payment.MethodTransfer, payment.MethodCOD}
+	if cfg.UseStripe() {
+		methods = append([]payment.Method{payment.MethodCard}, methods...)
+	}
+	return order.New(conn, queue, order.Options{
+		BaseURL:            cfg.BaseURL,
+		ManualHold:         time.Duration(o.ManualHoldHours) * time.Hour,
+		Shipping:           order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom},
+		DonationChoices:    []int64{10_000_00, 20_000_00, 50_000_00},
+		Methods:            methods,
+		ManualInstructions: map[string]string{"es": o.TransferES, "en": o.TransferEN},
+		StaffEmail:         cfg.Seller.Email,
+		LinkKey:            []byte(o.LinkKey),
+	})
 }
 
 // demoLogins prints the demo accounts that exist, with their shared password, so a

@@ -90,6 +90,11 @@ const (
 // (Ley 1581) when signing up or accepting an invitation.
 const ConsentDataPolicy = "data_policy"
 
+// PolicyVersion names the data-processing policy in force (web/content/*/privacy.html);
+// change it when the policy changes, so new consents say which they accepted and forms
+// ask again.
+const PolicyVersion = "2026-11"
+
 func normLang(lang string) string {
 	if lang == "en" {
 		return "en"

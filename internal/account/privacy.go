@@ -111,3 +111,15 @@ func (s *Service) RequestDeletion(ctx context.Context, userID int64) error {
 	}
 	return nil
 }
+
+// HasConsent reports whether the user accepted what (ConsentDataPolicy) in the given
+// policy version, so a form need not ask again.
+func (s *Service) HasConsent(ctx context.Context, userID int64, what, version string) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM consents WHERE user_id = $1 AND what = $2 AND policy_version = $3)`,
+		userID, what, version)
+	if err != nil {
+		return false, fmt.Errorf("consent of user %d: %w", userID, db.Translate(err))
+	}
+	return ok, nil
+}

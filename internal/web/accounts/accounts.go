@@ -12,12 +12,12 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
-// PolicyVersion names the data-processing policy (web/content/*/privacy.html) a person
-// accepts at sign-up; change it when the policy changes, so new consents say which.
-const PolicyVersion = "2026-11"
+// PolicyVersion is the data policy a person accepts at sign-up.
+const PolicyVersion = account.PolicyVersion
 
 // paths are the account pages in one language.
 type paths struct {
@@ -42,6 +42,11 @@ type Handler struct {
 	*kit.Kit
 	Accounts   *account.Service
 	SessionMax time.Duration // cookie lifetime: the session's absolute expiry
+	// AfterLogin runs once a session starts (the shop merges the visitor's cart into
+	// the user's); nil does nothing.
+	AfterLogin func(c *gin.Context, userID int64)
+	// Orders lists a customer's orders on /cuenta; nil hides the list.
+	Orders *order.Service
 }
 
 // Routes registers the account pages in both languages. The pages of /cuenta need a

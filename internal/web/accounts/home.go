@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -19,6 +21,13 @@ type HomeView struct {
 	DataURL, DeleteAction, LogoutAction      string
 	StudioURL, AdminURL                      string
 	Langs                                    []kit.Option
+	Orders                                   []OrderRow
+	LookupURL                                string
+}
+
+// OrderRow is one of the user's orders on /cuenta.
+type OrderRow struct {
+	Number, Date, Status, Total, URL string
 }
 
 func (h *Handler) home(c *gin.Context, lang string) error {
@@ -55,6 +64,19 @@ func (h *Handler) renderHome(c *gin.Context, lang string, status int, profile, p
 	}
 	for _, l := range []string{"es", "en"} {
 		v.Langs = append(v.Langs, kit.Option{Value: l, Label: h.T(l, "lang."+l), Selected: profile.V("lang") == l})
+	}
+	if h.Orders != nil {
+		os, err := h.Orders.OrdersOf(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, o := range os {
+			v.Orders = append(v.Orders, OrderRow{Number: o.Number, Date: o.CreatedAt.Format("2006-01-02"),
+				Status: h.T(lang, "orderpage.status."+string(o.Status)),
+				Total:  money.Format(money.Amount{Minor: o.Total, Currency: o.Currency}, lang),
+				URL:    order.LinkPath(lang) + "/" + o.Number})
+		}
+		v.LookupURL = order.LinkPath(lang)
 	}
 	pg := h.PrivatePage(c, lang, h.T(lang, "acct.home.title"), alt(func(p paths) string { return p.Account }))
 	pg.Data = v

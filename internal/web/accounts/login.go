@@ -54,6 +54,9 @@ func (h *Handler) login(c *gin.Context, lang string) error {
 		return err
 	}
 	h.SetSessionCookie(c, token, h.SessionMax)
+	if h.AfterLogin != nil {
+		h.AfterLogin(c, u.ID)
+	}
 	if next == "" {
 		next = landing(u, lang)
 	}

@@ -51,6 +51,9 @@ func (h *Handler) signup(c *gin.Context, lang string) error {
 		return err
 	}
 	h.SetSessionCookie(c, token, h.SessionMax)
+	if h.AfterLogin != nil {
+		h.AfterLogin(c, u.ID)
+	}
 	h.SetFlash(c, "ok", "acct.signup.done")
 	kit.Redirect(c, routes[lang].Account)
 	return nil
@@ -169,6 +172,9 @@ func (h *Handler) acceptInvite(c *gin.Context, lang string) error {
 		return err
 	}
 	h.SetSessionCookie(c, session, h.SessionMax)
+	if h.AfterLogin != nil {
+		h.AfterLogin(c, u.ID)
+	}
 	h.SetFlash(c, "ok", "acct.invite.done")
 	kit.Redirect(c, landing(u, lang))
 	return nil

@@ -43,7 +43,8 @@ type Alternate struct{ Lang, Href string } // Lang: "es-CO", "en", "x-default"
 type Nav struct {
 	Home, Catalog, Search, Workshops         string
 	About, Shipping, Privacy, Terms, Contact string
-	Account                                  string
+	Account, Cart                            string
+	CartCount                                int // items in the visitor's cart (0: none)
 	Categories                               []CategoryLink
 }
 

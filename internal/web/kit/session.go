@@ -38,17 +38,17 @@ const userKey = "libres.user"
 const tokenKey = "libres.session_token"
 
 type cookieNames struct {
-	session, flash string
-	secure         bool
+	session, flash, cart string
+	secure               bool
 }
 
 // cookieNamesFor: over https, __Host- cookies (Secure, Path=/, no Domain: bound to this
 // host); over plain http (make run) the prefix is not allowed, so plain names.
 func cookieNamesFor(baseURL string) cookieNames {
 	if strings.HasPrefix(baseURL, "https://") {
-		return cookieNames{session: "__Host-libres_session", flash: "__Host-libres_flash", secure: true}
+		return cookieNames{session: "__Host-libres_session", flash: "__Host-libres_flash", cart: "__Host-libres_cart", secure: true}
 	}
-	return cookieNames{session: "libres_session", flash: "libres_flash"}
+	return cookieNames{session: "libres_session", flash: "libres_flash", cart: "libres_cart"}
 }
 
 // SessionCookieName is the name of the session cookie for this deployment.
@@ -182,3 +182,25 @@ func ParamID(c *gin.Context, name string) (int64, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// CartToken is the anonymous cart's token from its cookie ("" when there is none).
+func (k *Kit) CartToken(c *gin.Context) string {
+	t, err := c.Cookie(k.cookie.cart)
+	if err != nil || len(t) > 128 {
+		return ""
+	}
+	return t
+}
+
+// SetCartCookie keeps an anonymous cart for 30 days: HttpOnly, SameSite=Lax, Secure
+// and __Host- over https, like the session.
+func (k *Kit) SetCartCookie(c *gin.Context, token string) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: k.cookie.cart, Value: token, Path: "/", MaxAge: 30 * 24 * 3600,
+		HttpOnly: true, Secure: k.cookie.secure, SameSite: http.SameSiteLaxMode})
+}
+
+// ClearCartCookie forgets the anonymous cart (merged into the user's at login).
+func (k *Kit) ClearCartCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{Name: k.cookie.cart, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: k.cookie.secure, SameSite: http.SameSiteLaxMode})
+}

@@ -29,6 +29,9 @@ func (s *Handler) Navigation(c *gin.Context, lang string) kit.Nav {
 		About: r.Pages["about"], Shipping: r.Pages["shipping"], Privacy: r.Pages["privacy"],
 		Terms: r.Pages["terms"], Contact: r.Pages["contact"], Account: r.Account,
 	}
+	if s.Orders != nil {
+		n.Cart, n.CartCount = r.Cart, s.cartCount(c)
+	}
 	cats, err := s.categories(c)
 	if err == nil {
 		for _, cat := range cats {

@@ -4,7 +4,8 @@ package shop
 // lives under /en with English words, so each language has readable URLs.
 type paths struct {
 	Home, Catalog, Search, Product, Workshops, Workshop string
-	Account                                             string
+	Account, Cart, CartQuantity, CartRemove, Checkout   string
+	OrderLookup                                         string
 	Pages                                               map[string]string // content page name -> path
 }
 
@@ -15,12 +16,16 @@ var routes = map[string]paths{
 	"es": {
 		Home: "/", Catalog: "/catalogo", Search: "/buscar", Product: "/producto",
 		Workshops: "/talleres", Workshop: "/taller", Account: "/cuenta",
+		Cart: "/carrito", CartQuantity: "/carrito/cantidad", CartRemove: "/carrito/quitar", Checkout: "/pagar",
+		OrderLookup: "/pedido",
 		Pages: map[string]string{"about": "/nosotros", "shipping": "/envios-y-devoluciones",
 			"privacy": "/privacidad", "terms": "/terminos", "contact": "/contacto"},
 	},
 	"en": {
 		Home: "/en", Catalog: "/en/catalog", Search: "/en/search", Product: "/en/product",
 		Workshops: "/en/workshops", Workshop: "/en/workshop", Account: "/en/account",
+		Cart: "/en/cart", CartQuantity: "/en/cart/quantity", CartRemove: "/en/cart/remove", Checkout: "/en/checkout",
+		OrderLookup: "/en/order",
 		Pages: map[string]string{"about": "/en/about", "shipping": "/en/shipping-returns",
 			"privacy": "/en/privacy", "terms": "/en/terms", "contact": "/en/contact"},
 	},

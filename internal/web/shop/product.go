@@ -63,7 +63,9 @@ func (s *Handler) renderProduct(c *gin.Context, lang string, p catalog.Product, 
 	v.OptionKind, v.Options = options(p, lang, c.Query("variant"))
 	if len(p.Variants) == 1 {
 		v.SKU = p.Variants[0].SKU
+		v.SingleVariant = p.Variants[0].ID
 	}
+	v.CartAction = routes[lang].Cart
 	related, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: p.CategoryID, InStock: true, PerPage: 5})
 	if err != nil {
 		return err

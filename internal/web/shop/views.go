@@ -102,7 +102,9 @@ type ProductView struct {
 	SKU                string // of the single variant, when there is only one
 	Workshop           WorkshopCard
 	Related            []ProductCard
-	Preview            bool // the studio's preview of a product that may not be on sale
+	Preview            bool   // the studio's preview of a product that may not be on sale
+	CartAction         string // add-to-cart form target ("" while the shop has no cart)
+	SingleVariant      int64  // the only variant, sent without a choice
 }
 
 // WorkshopCard is a short credit for a workshop.

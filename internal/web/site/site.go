@@ -20,8 +20,11 @@ import (
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/accounts"
 	"github.com/libres/storefront/internal/web/admin"
+	"github.com/libres/storefront/internal/web/hooks"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/shop"
 	"github.com/libres/storefront/internal/web/studio"
@@ -44,6 +47,12 @@ type Deps struct {
 	Photos       media.Store // where uploaded photos go
 	// TrustedProxies may set X-Forwarded-For (LIBRES_TRUSTED_PROXIES); none by default.
 	TrustedProxies []string
+	// Orders runs carts and orders (nil: the shop only browses).
+	Orders *order.Service
+	// Card is the card payment provider (Stripe); nil when not configured.
+	Card payment.Provider
+	// Stripe verifies Stripe's webhooks; nil leaves /webhooks/stripe unmounted.
+	Stripe *payment.Stripe
 }
 
 // Site is the assembled web side.
@@ -61,6 +70,7 @@ type Site struct {
 func New(d Deps) (*Site, error) {
 	s := &Site{Deps: d}
 	s.Shop = shop.New(nil, d.Catalog)
+	s.Shop.Orders, s.Shop.Card, s.Shop.Accounts = d.Orders, d.Card, d.Accounts
 	o := kit.Options{Log: d.Log, WebFS: d.WebFS, BaseURL: d.BaseURL, MediaBaseURL: d.MediaBaseURL,
 		Demo: d.Demo, Seller: d.Seller, Nav: s.Shop.Navigation}
 	if d.Accounts != nil {
@@ -71,7 +81,8 @@ func New(d Deps) (*Site, error) {
 		return nil, err
 	}
 	s.Kit, s.Shop.Kit = k, k
-	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax}
+	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax, AfterLogin: s.Shop.MergeCart,
+		Orders: d.Orders}
 	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 		Preview: s.Shop.Preview, Base: "/studio"}
 	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB,
@@ -95,6 +106,11 @@ func (s *Site) Engine() *gin.Engine {
 	_ = r.SetTrustedProxies(s.TrustedProxies)
 	k := s.Kit
 	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), kit.LimitBody(maxUploadBody))
+	if s.Deps.Accounts != nil {
+		// Who is logged in matters on every page now (the cart is theirs); a visitor
+		// without a session cookie costs nothing.
+		r.Use(k.LoadSession)
+	}
 
 	r.GET("/healthz", kit.Health)
 	r.GET("/readyz", s.handleReady)
@@ -113,12 +129,16 @@ func (s *Site) Engine() *gin.Engine {
 	}
 	s.Shop.Routes(r)
 	if s.Deps.Accounts != nil {
-		sessioned := r.Group("", k.LoadSession)
+		sessioned := r.Group("")
 		s.Accounts.Routes(sessioned)
 		// The back offices: login first, then the role; each room checks ownership of
 		// what it touches (a lead's workshops) itself.
 		s.Studio.Routes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)))
 		s.Admin.Routes(sessioned.Group("/admin", k.RequireLogin, k.RequireRole(account.RoleAdmin)))
+	}
+	if s.Deps.Stripe != nil && s.Deps.Orders != nil {
+		// No session, no CSRF token: Stripe's signature on the raw body is the check.
+		(&hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders}).Routes(r)
 	}
 	r.NoRoute(func(c *gin.Context) {
 		k.RenderError(c, kit.LangOfPath(c.Request.URL.Path), apperr.ErrNotFound)

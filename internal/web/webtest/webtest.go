@@ -17,6 +17,7 @@ import (
 	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/seed"
 )
 
@@ -25,6 +26,7 @@ type Env struct {
 	DB       *sqlx.DB
 	Photos   *media.DiskStore
 	Accounts *account.Service
+	Orders   *order.Service // transfer and cash on delivery; no card provider
 	Seller   config.Seller // the sample seller of an unconfigured store
 	Log      *slog.Logger  // discards
 }
@@ -77,5 +79,7 @@ func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err er
 		return env, cleanup, err
 	}
 	return Env{DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}),
+		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"),
+			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."}}),
 		Seller: cfg.Seller, Log: quiet}, cleanup, nil
 }

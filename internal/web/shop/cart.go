@@ -1,0 +1,186 @@
+package shop
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/libres/storefront/internal/apperr"
+	"github.com/libres/storefront/internal/money"
+	"github.com/libres/storefront/internal/web/kit"
+)
+
+// CartView is the cart page.
+type CartView struct {
+	Lines                        []CartLineView
+	Count                        int
+	Subtotal                     string
+	Notices                      []string // price or stock changes since items were added
+	Message                      string   // what went wrong with the last change
+	QuantityAction, RemoveAction string
+	CheckoutURL, CatalogURL      string
+	CanCheckout                  bool
+}
+
+// CartLineView is one line of the cart page.
+type CartLineView struct {
+	VariantID               int64
+	Title, URL, Size, Color string
+	Workshop                string
+	Image                   *Img
+	Unit, Total, WasUnit    string
+	Quantity, Available     int
+	PriceChanged, Short     bool
+	Error                   string
+}
+
+// visitor is who owns a cart: the logged-in user, else the cookie's token.
+func (s *Handler) visitor(c *gin.Context) (token string, userID int64) {
+	if u := kit.CurrentUser(c); u != nil {
+		return "", u.ID
+	}
+	return s.CartToken(c), 0
+}
+
+// cartCount is the header's item count: no query at all for a visitor with no cart.
+func (s *Handler) cartCount(c *gin.Context) int {
+	if s.Orders == nil {
+		return 0
+	}
+	token, userID := s.visitor(c)
+	if token == "" && userID == 0 {
+		return 0
+	}
+	n, err := s.Orders.Count(c.Request.Context(), token, userID)
+	if err != nil {
+		s.Log.Warn("cart count", "request_id", c.GetString(kit.RequestIDKey), "err", err)
+		return 0
+	}
+	return n
+}
+
+func (s *Handler) handleCart(c *gin.Context, lang string) error {
+	return s.renderCart(c, lang, http.StatusOK, "", nil)
+}
+
+func (s *Handler) renderCart(c *gin.Context, lang string, status int, message string, lineErrs map[int64]string) error {
+	token, userID := s.visitor(c)
+	cart, err := s.Orders.Cart(c.Request.Context(), token, userID)
+	if err != nil {
+		return err
+	}
+	r := routes[lang]
+	v := CartView{Count: cart.Count(), Message: message, QuantityAction: r.CartQuantity, RemoveAction: r.CartRemove,
+		CheckoutURL: r.Checkout, CatalogURL: r.Catalog, CanCheckout: len(cart.Lines) > 0 && !cart.Short(),
+		Subtotal: money.Format(money.Amount{Minor: cart.Subtotal(), Currency: cart.Currency}, lang)}
+	for _, l := range cart.Lines {
+		cur := func(m int64) string { return money.Format(money.Amount{Minor: m, Currency: cart.Currency}, lang) }
+		lv := CartLineView{VariantID: l.VariantID, Title: l.Title(lang), URL: productPath(lang, l.ProductSlug),
+			Size: l.Size, Color: l.Color(lang), Workshop: l.WorkshopName, Image: s.img(l.Photo, lang),
+			Unit: cur(l.UnitMinor), Total: cur(l.TotalMinor), Quantity: l.Quantity, Available: l.Available,
+			PriceChanged: l.PriceChanged, Short: l.Short}
+		if l.PriceChanged {
+			lv.WasUnit = cur(l.AddedMinor)
+			v.Notices = append(v.Notices, s.T(lang, "cart.notice.price", l.Title(lang), lv.WasUnit, lv.Unit))
+		}
+		if l.Short {
+			if l.Available == 0 {
+				v.Notices = append(v.Notices, s.T(lang, "cart.notice.sold_out", l.Title(lang)))
+			} else {
+				v.Notices = append(v.Notices, s.T(lang, "cart.notice.short", l.Title(lang), l.Available))
+			}
+		}
+		if key, ok := lineErrs[l.VariantID]; ok {
+			lv.Error = s.T(lang, key)
+		}
+		v.Lines = append(v.Lines, lv)
+	}
+	pg := s.page(c, lang, s.T(lang, "cart.title"), "", map[string]string{"es": routes["es"].Cart, "en": routes["en"].Cart})
+	pg.NoIndex, pg.Canonical, pg.Alternates = true, "", nil
+	pg.Flash = s.TakeFlash(c)
+	c.Header("Cache-Control", "private, no-store")
+	pg.Data = v
+	return s.Render(c, status, "shop/cart", pg)
+}
+
+// handleAddToCart is the product page's form: a variant and a quantity. Success goes to
+// the cart; a quantity capped by stock says so on the cart page.
+func (s *Handler) handleAddToCart(c *gin.Context, lang string) error {
+	variantID, _ := strconv.ParseInt(c.PostForm("variant"), 10, 64)
+	if variantID <= 0 {
+		return s.renderCart(c, lang, http.StatusUnprocessableEntity, s.T(lang, "cart.choose_size"), nil)
+	}
+	qty := c.PostForm("quantity")
+	if qty == "" {
+		qty = "1"
+	}
+	token, userID := s.visitor(c)
+	cart, newToken, err := s.Orders.Add(c.Request.Context(), token, userID, variantID, qty)
+	if newToken != "" {
+		s.SetCartCookie(c, newToken)
+	}
+	_ = cart
+	if err != nil {
+		return s.cartFailed(c, lang, variantID, err)
+	}
+	s.SetFlash(c, "ok", "cart.added")
+	kit.Redirect(c, routes[lang].Cart)
+	return nil
+}
+
+// cartFailed shows what went wrong on the cart page (a capped quantity, a bad number, a
+// size no longer on sale); other errors are error pages.
+func (s *Handler) cartFailed(c *gin.Context, lang string, variantID int64, err error) error {
+	e := apperr.As(err)
+	if e == nil || e.Code == apperr.Internal {
+		return err
+	}
+	key := apperr.KeyOf(err)
+	if fk, ok := e.Fields["quantity"]; ok {
+		key = fk
+	}
+	if !s.Msgs.Has(key) {
+		key = "cart.error"
+	}
+	status := apperr.Status(e.Code)
+	if e.Code == apperr.NotFound {
+		status = http.StatusNotFound
+	}
+	return s.renderCart(c, lang, status, s.T(lang, key, e.Args...), map[int64]string{variantID: key})
+}
+
+func (s *Handler) handleCartQuantity(c *gin.Context, lang string) error {
+	variantID, _ := strconv.ParseInt(c.PostForm("variant"), 10, 64)
+	token, userID := s.visitor(c)
+	if _, err := s.Orders.SetQuantity(c.Request.Context(), token, userID, variantID, c.PostForm("quantity")); err != nil {
+		return s.cartFailed(c, lang, variantID, err)
+	}
+	s.SetFlash(c, "ok", "cart.updated")
+	kit.Redirect(c, routes[lang].Cart)
+	return nil
+}
+
+func (s *Handler) handleCartRemove(c *gin.Context, lang string) error {
+	variantID, _ := strconv.ParseInt(c.PostForm("variant"), 10, 64)
+	token, userID := s.visitor(c)
+	if _, err := s.Orders.Remove(c.Request.Context(), token, userID, variantID); err != nil {
+		return s.cartFailed(c, lang, variantID, err)
+	}
+	s.SetFlash(c, "ok", "cart.removed")
+	kit.Redirect(c, routes[lang].Cart)
+	return nil
+}
+
+// MergeCart moves an anonymous cart into the user's at login (accounts calls it).
+func (s *Handler) MergeCart(c *gin.Context, userID int64) {
+	token := s.CartToken(c)
+	if token == "" || s.Orders == nil {
+		return
+	}
+	if err := s.Orders.Merge(c.Request.Context(), token, userID); err != nil {
+		s.Log.Warn("merge cart at login", "request_id", c.GetString(kit.RequestIDKey), "err", err)
+		return
+	}
+	s.ClearCartCookie(c)
+}
