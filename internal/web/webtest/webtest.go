@@ -27,8 +27,8 @@ type Env struct {
 	Photos   *media.DiskStore
 	Accounts *account.Service
 	Orders   *order.Service // transfer and cash on delivery; no card provider
-	Seller   config.Seller // the sample seller of an unconfigured store
-	Log      *slog.Logger  // discards
+	Seller   config.Seller  // the sample seller of an unconfigured store
+	Log      *slog.Logger   // discards
 }
 
 // Setup creates and migrates a database, loads the demo data (small photos) and builds
