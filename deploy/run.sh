@@ -70,6 +70,13 @@ else
 	log "using DATABASE_URL from the environment"
 fi
 export LIBRES_MEDIA_DIR=${LIBRES_MEDIA_DIR:-$ROOT/.data/media}
+# Order links in emails are signed; keep one key across runs so old emails still open.
+if [[ -z "${LIBRES_ORDER_LINK_KEY:-}" ]]; then
+	mkdir -p "$ROOT/.data"
+	[[ -s "$ROOT/.data/order-link-key" ]] || head -c 32 /dev/urandom | base64 | tr -d '\n' >"$ROOT/.data/order-link-key"
+	LIBRES_ORDER_LINK_KEY=$(<"$ROOT/.data/order-link-key")
+	export LIBRES_ORDER_LINK_KEY
+fi
 export PORT=${PORT:-8080}
 mkdir -p "$LIBRES_MEDIA_DIR"
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
@@ -194,7 +195,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		}
 	}()
 	accounts := account.New(conn, queue, account.Options{BaseURL: cfg.BaseURL})
-	orders := newOrders(conn, queue, cfg)
+	orders, err := newOrders(conn, queue, cfg)
+	if err != nil {
+		return err
+	}
 	var card payment.Provider
 	var stripe *payment.Stripe
 	if cfg.UseStripe() {
@@ -260,8 +264,14 @@ func newServer(ctx context.Context, conn *sqlx.DB, cfg config.Config, log *slog.
 }
 
 // newOrders builds the cart and order service from the configuration.
-func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) *order.Service {
+func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) (*order.Service, error) {
 	o := cfg.Orders
+	for name := range o.ShippingByDepartment {
+		if !slices.Contains(order.Departments, name) {
+			return nil, &config.Error{Var: "LIBRES_SHIPPING_BY_DEPARTMENT_COP", Value: name,
+				Reason: "not a Colombian department as the checkout lists them (e.g. Bogotá D.C., Antioquia, Valle del Cauca)"}
+		}
+	}
 	methods := []payment.Method{payment.MethodTransfer, payment.MethodCOD}
 	if cfg.UseStripe() {
 		methods = append([]payment.Method{payment.MethodCard}, methods...)
@@ -269,13 +279,13 @@ func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) *order.Ser
 	return order.New(conn, queue, order.Options{
 		BaseURL:            cfg.BaseURL,
 		ManualHold:         time.Duration(o.ManualHoldHours) * time.Hour,
-		Shipping:           order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom},
+		Shipping:           order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom, ByDepartment: o.ShippingByDepartment},
 		DonationChoices:    []int64{10_000_00, 20_000_00, 50_000_00},
 		Methods:            methods,
 		ManualInstructions: map[string]string{"es": o.TransferES, "en": o.TransferEN},
 		StaffEmail:         cfg.Seller.Email,
 		LinkKey:            []byte(o.LinkKey),
-	})
+	}), nil
 }
 
 // demoLogins prints the demo accounts that exist, with their shared password, so a

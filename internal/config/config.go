@@ -99,6 +99,7 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"LIBRES_MANUAL_HOLD_HOURS", "72", "hours a bank-transfer order holds its stock before it is cancelled (a reminder goes 24 h before)"},
 	{"LIBRES_SHIPPING_COP", "15000", "shipping price in whole pesos"},
 	{"LIBRES_FREE_SHIPPING_FROM_COP", "300000", "order subtotal in whole pesos from which shipping is free; 0: never"},
+	{"LIBRES_SHIPPING_BY_DEPARTMENT_COP", "Bogotá D.C.=9000;Cundinamarca=12000", "shipping prices of some departments in whole pesos (Department=pesos;…), or none; the others pay LIBRES_SHIPPING_COP"},
 	{"LIBRES_TRANSFER_INSTRUCTIONS_ES", "(sample, marked as such)", "bank-transfer instructions emailed to shoppers in Spanish (bank, account, holder, NIT)"},
 	{"LIBRES_TRANSFER_INSTRUCTIONS_EN", "(the Spanish text)", "the same in English"},
 	{"LIBRES_TRUSTED_PROXIES", "(empty: none)", "comma-separated IPs or CIDRs of the proxies in front of the app, whose X-Forwarded-For gives the client's address (login throttling, logs)"},

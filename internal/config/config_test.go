@@ -255,3 +255,19 @@ func TestLoadOrders(t *testing.T) {
 		}
 	}
 }
+
+func TestShippingByDepartment(t *testing.T) {
+	c, err := Load(env(map[string]string{"LIBRES_SHIPPING_BY_DEPARTMENT_COP": "Bogotá D.C.=8.000; Antioquia=14000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Orders.ShippingByDepartment["Bogotá D.C."] != 800000 || c.Orders.ShippingByDepartment["Antioquia"] != 1400000 {
+		t.Errorf("ShippingByDepartment = %v", c.Orders.ShippingByDepartment)
+	}
+	if _, err := Load(env(map[string]string{"LIBRES_SHIPPING_BY_DEPARTMENT_COP": "Bogotá D.C.:8000"})); err == nil || !strings.Contains(err.Error(), "LIBRES_SHIPPING_BY_DEPARTMENT_COP") {
+		t.Errorf("a malformed table: %v, want an error naming the variable", err)
+	}
+	if c, _ := Load(env(map[string]string{"LIBRES_SHIPPING_BY_DEPARTMENT_COP": "none"})); len(c.Orders.ShippingByDepartment) != 0 {
+		t.Errorf("none: %v", c.Orders.ShippingByDepartment)
+	}
+}

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -11,12 +12,15 @@ import (
 type Orders struct {
 	// LinkKey signs the order page links sent by email; empty: a random key per process
 	// (links stop working at restart; fine for `make run`, not for production).
-	LinkKey          string
-	ManualHoldHours  int
-	ShippingMinor    int64 // the flat shipping price
-	FreeShippingFrom int64 // subtotal from which shipping is free; 0: never
-	TransferES       string
-	TransferEN       string
+	LinkKey         string
+	ManualHoldHours int
+	ShippingMinor   int64 // shipping to a department without its own price
+	// ShippingByDepartment prices shipping to some departments (minor units), e.g. less
+	// to Bogotá, where the foundation's workshops and store are.
+	ShippingByDepartment map[string]int64
+	FreeShippingFrom     int64 // subtotal from which shipping is free; 0: never
+	TransferES           string
+	TransferEN           string
 }
 
 const sampleTransfer = "EJEMPLO (configura LIBRES_TRANSFER_INSTRUCTIONS_ES): Banco de Ejemplo, cuenta de ahorros 000-000000-00, a nombre de Fundación Libres, NIT 900.123.456-8. Escribe el número del pedido en la referencia."
@@ -45,10 +49,25 @@ func loadOrders(str func(name, def string) string, errs []error) (Orders, []erro
 	}
 	o.ShippingMinor = pesos("LIBRES_SHIPPING_COP", 15000)
 	o.FreeShippingFrom = pesos("LIBRES_FREE_SHIPPING_FROM_COP", 300000)
+	o.ShippingByDepartment = map[string]int64{}
+	if v := str("LIBRES_SHIPPING_BY_DEPARTMENT_COP", defaultShippingByDepartment); v != "none" {
+		for _, pair := range strings.Split(v, ";") {
+			name, price, ok := strings.Cut(pair, "=")
+			n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "").Replace(strings.TrimSpace(price)), 10, 64)
+			if !ok || strings.TrimSpace(name) == "" || err != nil || n < 0 || n > 100_000_000 {
+				errs = append(errs, &Error{"LIBRES_SHIPPING_BY_DEPARTMENT_COP", v, "want Department=pesos pairs separated by ';', e.g. Bogotá D.C.=9000;Antioquia=14000, or none"})
+				break
+			}
+			o.ShippingByDepartment[strings.TrimSpace(name)] = n * 100
+		}
+	}
 	o.TransferES = str("LIBRES_TRANSFER_INSTRUCTIONS_ES", sampleTransfer)
 	o.TransferEN = str("LIBRES_TRANSFER_INSTRUCTIONS_EN", o.TransferES)
 	return o, errs
 }
+
+// defaultShippingByDepartment: the foundation ships from Bogotá, so nearby is cheaper.
+const defaultShippingByDepartment = "Bogotá D.C.=9000;Cundinamarca=12000"
 
 func (o Orders) printLines() [][2]string {
 	key := "(random per process)"
@@ -60,5 +79,18 @@ func (o Orders) printLines() [][2]string {
 		{"LIBRES_MANUAL_HOLD_HOURS", strconv.Itoa(o.ManualHoldHours)},
 		{"LIBRES_SHIPPING_COP", fmt.Sprint(o.ShippingMinor / 100)},
 		{"LIBRES_FREE_SHIPPING_FROM_COP", fmt.Sprint(o.FreeShippingFrom / 100)},
+		{"LIBRES_SHIPPING_BY_DEPARTMENT_COP", shippingPairs(o.ShippingByDepartment)},
 	}
+}
+
+func shippingPairs(m map[string]int64) string {
+	var out []string
+	for name, minor := range m {
+		out = append(out, fmt.Sprintf("%s=%d", name, minor/100))
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ";")
 }
