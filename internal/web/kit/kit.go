@@ -30,6 +30,9 @@ type Options struct {
 	Nav func(c *gin.Context, lang string) Nav
 	// Sessions resolves session cookies to users; nil means nobody is ever logged in.
 	Sessions Sessions
+	// FormTargets are other origins a form may lead to (through a redirect): the card
+	// provider's hosted checkout. CSP form-action allows only these besides the app.
+	FormTargets []string
 }
 
 // Kit holds the parsed templates, message catalogs and options.

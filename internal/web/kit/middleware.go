@@ -95,9 +95,10 @@ func (k *Kit) SecurityHeaders() gin.HandlerFunc {
 	if u, err := url.Parse(k.MediaBaseURL); err == nil && u.Host != "" {
 		img += " " + u.Scheme + "://" + u.Host
 	}
+	formAction := strings.Join(append([]string{"form-action 'self'"}, k.FormTargets...), " ")
 	csp := strings.Join([]string{
 		"default-src 'self'", "img-src " + img, "style-src 'self'", "script-src 'none'",
-		"object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+		"object-src 'none'", "base-uri 'self'", formAction, "frame-ancestors 'none'",
 	}, "; ")
 	return func(c *gin.Context) {
 		h := c.Writer.Header()

@@ -263,6 +263,11 @@ func TestCardCheckout(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "https://") {
 		t.Fatalf("retry: %d %s, want a redirect to the Checkout Session", res.StatusCode, res.Header.Get("Location"))
 	}
+	// Browsers check a form's redirect against CSP form-action: Stripe's checkout must be in it.
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https://checkout.stripe.com") {
+		t.Errorf("CSP %q does not let the checkout form lead to Stripe", csp)
+	}
+	t.Logf("session URL %s", res.Header.Get("Location"))
 	sent := rec.Last()
 	if sent.Path != "/v1/checkout/sessions" || sent.Form.Get("currency") != "" && sent.Form.Get("currency") != "cop" ||
 		sent.Form.Get("line_items[0][price_data][unit_amount]") != strconv.FormatInt(price, 10) ||

@@ -76,6 +76,11 @@ func New(d Deps) (*Site, error) {
 	if d.Accounts != nil {
 		o.Sessions = sessions{d.Accounts}
 	}
+	if d.Card != nil {
+		// Placing a card order redirects the form to Stripe's hosted checkout, which
+		// browsers check against form-action.
+		o.FormTargets = []string{"https://checkout.stripe.com"}
+	}
 	k, err := kit.New(o)
 	if err != nil {
 		return nil, err
