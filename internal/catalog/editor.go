@@ -79,7 +79,7 @@ func (p Product) Form() ProductForm {
 	}
 	for _, v := range p.Variants {
 		vf := VariantForm{ID: strconv.FormatInt(v.ID, 10), SKU: v.SKU, Size: v.Size, ColorES: v.ColorES,
-			ColorEN: v.ColorEN, Stock: strconv.Itoa(v.Stock)}
+			ColorEN: v.ColorEN, Stock: strconv.Itoa(v.Stock), Was: strconv.Itoa(v.Stock)}
 		if v.PriceOverride != nil {
 			vf.Price = pesos(*v.PriceOverride)
 		}

@@ -37,6 +37,10 @@ type VariantForm struct {
 	ColorEN string
 	Price   string // optional: this variant's own price, whole pesos
 	Stock   string
+	// Was is the stock the form showed when it was loaded. With it, a save applies the
+	// change the lead made (Stock - Was) to the stock as it is now, so units sold while
+	// the form was open are not put back on sale. Empty for a new row.
+	Was string
 }
 
 // productInput is a validated ProductForm.
@@ -57,6 +61,7 @@ type variantInput struct {
 	ColorEN       string
 	PriceOverride *int64
 	Stock         int
+	Was           *int   // the stock the form showed; nil: set Stock as is
 	field         string // "variants.2", for field errors
 }
 
@@ -167,6 +172,9 @@ func parseVariants(fields map[string]string, rows []VariantForm) []variantInput 
 		var key string
 		if v.Stock, key = ParseStock(r.Stock); key != "" {
 			fields[name+"stock"] = key
+		}
+		if w, err := strconv.Atoi(strings.TrimSpace(r.Was)); err == nil && w >= 0 && v.ID != 0 {
+			v.Was = &w
 		}
 		out = append(out, v)
 	}

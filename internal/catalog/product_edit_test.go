@@ -353,3 +353,41 @@ func TestSetStatus(t *testing.T) {
 		t.Errorf("fields = %v", apperr.FieldsOf(err))
 	}
 }
+
+// TestEditorKeepsSalesMadeWhileTheFormWasOpen: the editor applies the lead's stock change
+// to the stock as it is at save time, so units sold (reserved by an order) while the form
+// was open are not put back on sale; taking off more than is left is refused.
+func TestEditorKeepsSalesMadeWhileTheFormWasOpen(t *testing.T) {
+	ctx := context.Background()
+	f := newEditorFixture(t)
+	id, err := f.ed.CreateProduct(ctx, f.leadA, f.actor, f.form(f.wA, "SALE-38"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.ed.EditorProduct(ctx, f.leadA, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := p.Form() // shows 3 in stock
+	// Two pairs sell while the form is open (an order reserves them).
+	f.conn.MustExecContext(ctx, `UPDATE variants SET stock_on_hand = stock_on_hand - 2 WHERE id = $1`, p.Variants[0].ID)
+
+	form.Variants[0].Stock = "4" // the lead adds one pair they just finished
+	if err := f.ed.UpdateProduct(ctx, f.leadA, f.actor, id, form); err != nil {
+		t.Fatal(err)
+	}
+	var stock int
+	_ = f.conn.GetContext(ctx, &stock, `SELECT stock_on_hand FROM variants WHERE id = $1`, p.Variants[0].ID)
+	if stock != 2 {
+		t.Fatalf("stock after the save = %d, want 2 (1 left after the sale + 1 added), not the 4 the stale form showed", stock)
+	}
+
+	p, _ = f.ed.EditorProduct(ctx, f.leadA, id)
+	form = p.Form() // shows 2
+	f.conn.MustExecContext(ctx, `UPDATE variants SET stock_on_hand = 0 WHERE id = $1`, p.Variants[0].ID)
+	form.Variants[0].Stock = "1" // the lead takes one off, but both sold meanwhile
+	err = f.ed.UpdateProduct(ctx, f.leadA, f.actor, id, form)
+	if apperr.FieldsOf(err)["variants.0.stock"] != "stock.sold_meanwhile" {
+		t.Fatalf("taking off a pair that sold meanwhile: %v, want a field error stock.sold_meanwhile", err)
+	}
+}

@@ -72,6 +72,10 @@ func syncVariants(ctx context.Context, tx *sqlx.Tx, productID int64, cur []Varia
 	}
 	if len(gone) > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM variants WHERE id = ANY($1)`, pqInt64s(gone)); err != nil {
+			if db.Constraint(err) != "" && apperr.CodeOf(db.Translate(err)) == apperr.Invalid {
+				// An order waiting for its payment holds stock of it.
+				return nil, invalidFields(map[string]string{"variants": "variant.reserved"})
+			}
 			return nil, fmt.Errorf("delete variants of product %d: %w", productID, db.Translate(err))
 		}
 	}
@@ -89,8 +93,11 @@ func syncVariants(ctx context.Context, tx *sqlx.Tx, productID int64, cur []Varia
 			return nil, fmt.Errorf("park variants of product %d: %w", productID, db.Translate(err))
 		}
 	}
+	// With the stock the form showed ($9), the lead's change is applied to the stock as
+	// it is now: a sale made while the form was open stays sold.
 	const upd = `UPDATE variants SET sku = $2, size = $3, color_es = $4, color_en = $5, price_override_minor = $6,
-			stock_on_hand = $7, position = $8 WHERE id = $1`
+			stock_on_hand = CASE WHEN $9::int IS NULL THEN $7 ELSE stock_on_hand + ($7 - $9::int) END,
+			position = $8 WHERE id = $1`
 	for i, v := range in {
 		if v.ID == 0 {
 			if err := insertVariant(ctx, tx, productID, i, v); err != nil {
@@ -99,7 +106,11 @@ func syncVariants(ctx context.Context, tx *sqlx.Tx, productID int64, cur []Varia
 			changes = append(changes, "+"+v.SKU)
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, upd, v.ID, v.SKU, v.Size, v.ColorES, v.ColorEN, v.PriceOverride, v.Stock, i); err != nil {
+		if _, err := tx.ExecContext(ctx, upd, v.ID, v.SKU, v.Size, v.ColorES, v.ColorEN, v.PriceOverride, v.Stock, i, v.Was); err != nil {
+			if db.Constraint(err) == "variants_stock_on_hand_check" {
+				// Fewer were sold meanwhile than the lead took off: nothing to go below zero.
+				return nil, invalidFields(map[string]string{v.field + ".stock": "stock.sold_meanwhile"})
+			}
 			return nil, variantError(err, v, "update variant "+strconv.FormatInt(v.ID, 10))
 		}
 		if d := variantDiff(byID[v.ID], v); d != "" {

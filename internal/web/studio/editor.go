@@ -70,7 +70,7 @@ func readProductForm(c *gin.Context) catalog.ProductForm {
 			continue
 		}
 		v := catalog.VariantForm{ID: g(p + "id"), SKU: g(p + "sku"), Size: g(p + "size"), ColorES: g(p + "color_es"),
-			ColorEN: g(p + "color_en"), Price: g(p + "price"), Stock: g(p + "stock")}
+			ColorEN: g(p + "color_en"), Price: g(p + "price"), Stock: g(p + "stock"), Was: g(p + "was")}
 		if v.ID == "" && v.SKU == "" && v.Size == "" && v.ColorES == "" && v.ColorEN == "" && v.Price == "" && v.Stock == "" {
 			continue
 		}
