@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -39,6 +40,17 @@ func (s *Service) ApplyEvent(ctx context.Context, ev payment.Event) error {
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		now := s.now()
 		var orderID *int64
+		if ev.OrderID == 0 && ev.PaymentRef != "" {
+			// A refund event may carry only the payment (its charge has no order
+			// metadata): find the order that payment paid.
+			var id int64
+			err := tx.GetContext(ctx, &id, `SELECT id FROM orders WHERE payment_ref = $1`, ev.PaymentRef)
+			if err == nil {
+				ev.OrderID = id
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("order of payment %s: %w", ev.PaymentRef, err)
+			}
+		}
 		if ev.OrderID != 0 {
 			orderID = &ev.OrderID
 		}

@@ -502,8 +502,9 @@ func TestAsyncAndRefundEvents(t *testing.T) {
 		t.Fatalf("after unpaid completion: %s", got.Status)
 	}
 	must(f.svc.ApplyEvent(ctx, payment.Event{ID: "evt_b", Type: payment.EventAsyncSucceeded, OrderID: o.ID, PaymentRef: "pi_9"}))
-	must(f.svc.ApplyEvent(ctx, payment.Event{ID: "evt_c", Type: payment.EventRefunded, OrderID: o.ID, AmountMinor: 40_000_00}))
-	must(f.svc.ApplyEvent(ctx, payment.Event{ID: "evt_c", Type: payment.EventRefunded, OrderID: o.ID, AmountMinor: 40_000_00}))
+	// A refund event found through its payment alone (the charge carries no order id).
+	must(f.svc.ApplyEvent(ctx, payment.Event{ID: "evt_c", Type: payment.EventRefunded, PaymentRef: "pi_9", AmountMinor: 40_000_00}))
+	must(f.svc.ApplyEvent(ctx, payment.Event{ID: "evt_c", Type: payment.EventRefunded, PaymentRef: "pi_9", AmountMinor: 40_000_00}))
 	got, _ = f.svc.Order(ctx, o.ID)
 	if got.Status != StatusPaid || got.RefundedMinor != 40_000_00 {
 		t.Fatalf("partial refund event: %s %d", got.Status, got.RefundedMinor)
