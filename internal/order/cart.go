@@ -441,3 +441,17 @@ func deref(s *string) string {
 	}
 	return *s
 }
+
+// StaleCartAge is how long an anonymous cart nobody touched is kept (its cookie lives as
+// long).
+const StaleCartAge = 30 * 24 * time.Hour
+
+// DeleteStaleCarts removes anonymous carts untouched for StaleCartAge; for a periodic
+// job (idempotent: several processes may run it). It returns how many it removed.
+func (s *Service) DeleteStaleCarts(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM carts WHERE user_id IS NULL AND updated_at < $1`, s.now().Add(-StaleCartAge))
+	if err != nil {
+		return 0, fmt.Errorf("delete stale carts: %w", db.Translate(err))
+	}
+	return res.RowsAffected()
+}

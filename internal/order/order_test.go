@@ -565,3 +565,24 @@ func TestListAndCSV(t *testing.T) {
 		t.Fatalf("formula not neutralised: %q", got)
 	}
 }
+
+// TestDeleteStaleCarts: anonymous carts nobody touched for a month go; a recent one and
+// a customer's cart stay.
+func TestDeleteStaleCarts(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	v := f.variant(t, 50_000_00, 5, "standard")
+	old := f.cart(t, "1", v)
+	f.clock.Add(StaleCartAge + time.Hour)
+	recent := f.cart(t, "1", v)
+	n, err := f.svc.DeleteStaleCarts(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteStaleCarts = %d, %v; want the one old cart", n, err)
+	}
+	if c, _ := f.svc.Cart(ctx, old, 0); len(c.Lines) != 0 {
+		t.Errorf("the old cart still has %d lines", len(c.Lines))
+	}
+	if c, _ := f.svc.Cart(ctx, recent, 0); len(c.Lines) != 1 {
+		t.Errorf("the recent cart lost its line")
+	}
+}
