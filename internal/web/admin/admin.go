@@ -1,6 +1,7 @@
 // Package admin is the foundation staff's back office at /admin: workshops (with their
 // consent records and members), categories, every product (through the studio's
-// editor, with every workshop in scope), users and invitations, and the audit log.
+// editor, with every workshop in scope), users and invitations, orders (payments,
+// shipping, cancellations, refunds), and the audit log.
 // Every route is behind login and the admin role (mounted so by package site).
 package admin
 
@@ -15,6 +16,8 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/studio"
 )
@@ -31,6 +34,11 @@ type Handler struct {
 	// AuditLog is the pool the audit log is read from (audit.List); the audit page
 	// is an error page without it.
 	AuditLog *sqlx.DB
+	// Orders runs the orders staff list, ship, cancel and refund; nil leaves
+	// /admin/orders unmounted.
+	Orders *order.Service
+	// Card refunds card payments; nil when the store takes no cards.
+	Card payment.Provider
 }
 
 // Routes registers the admin pages on r, a group already at /admin behind login and
@@ -64,6 +72,10 @@ func (h *Handler) Routes(r gin.IRouter) {
 	r.POST("/users/:id/resend", h.HandlePrivate(h.userResend))
 
 	r.GET("/audit", h.HandlePrivate(h.auditLog))
+
+	if h.Orders != nil {
+		h.orderRoutes(r)
+	}
 
 	if h.Products != nil {
 		// The editor's pages (/admin/products/new, /admin/products/:id…) are the

@@ -64,6 +64,13 @@ func (h *Handler) dashboard(c *gin.Context, lang string) error {
 			v.Pending++
 		}
 	}
+	if h.Orders != nil {
+		counts, err := h.orderCounts(c, lang)
+		if err != nil {
+			return err
+		}
+		v.Links = append(v.Links, counts...)
+	}
 	for _, l := range []struct{ key, path string }{
 		{"admin.workshops.new", "/admin/workshops/new"},
 		{"admin.categories.new", "/admin/categories/new"},

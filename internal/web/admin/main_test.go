@@ -72,6 +72,14 @@ type browser struct {
 	t      *testing.T
 	client *http.Client
 	token  string
+	base   string // the server's URL; testURL when empty
+}
+
+func (b *browser) url(path string) string {
+	if b.base != "" {
+		return b.base + path
+	}
+	return testURL + path
 }
 
 // loginAs starts a session for the user with this email, as the login page would.
@@ -124,7 +132,7 @@ func (b *browser) do(req *http.Request) page {
 
 func (b *browser) get(path string) page {
 	b.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, testURL+path, nil)
+	req, err := http.NewRequest(http.MethodGet, b.url(path), nil)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -143,7 +151,7 @@ func (b *browser) mustGet(path string) page {
 
 func (b *browser) post(path string, form url.Values) page {
 	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, testURL+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, b.url(path), strings.NewReader(form.Encode()))
 	if err != nil {
 		b.t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ var sections = []struct{ key, path string }{
 	{"admin.nav.workshops", "/admin/workshops"},
 	{"admin.nav.categories", "/admin/categories"},
 	{"admin.nav.products", "/admin/products"},
+	{"adminorders.nav", ordersPath},
 	{"admin.nav.users", "/admin/users"},
 	{"admin.nav.audit", "/admin/audit"},
 }
@@ -33,6 +34,9 @@ var sections = []struct{ key, path string }{
 func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 	n := Nav{Label: h.T(lang, "admin.nav.label")}
 	for _, s := range sections {
+		if s.path == ordersPath && h.Orders == nil {
+			continue
+		}
 		n.Items = append(n.Items, NavItem{Label: h.T(lang, s.key), URL: withLang(c, s.path), Current: s.path == current})
 	}
 	return n

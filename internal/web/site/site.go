@@ -90,7 +90,7 @@ func New(d Deps) (*Site, error) {
 		Orders: d.Orders}
 	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 		Preview: s.Shop.Preview, Base: "/studio"}
-	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB,
+	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB, Orders: d.Orders, Card: d.Card,
 		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 			Preview: s.Shop.Preview, Base: "/admin"}}
 	return s, nil
