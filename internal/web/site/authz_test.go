@@ -13,6 +13,8 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/seed"
 )
 
@@ -108,6 +110,7 @@ type authzFixture struct {
 	workshopA  int64
 	productA   int64
 	victimID   int64 // a customer admin routes may disable
+	orderID    int64 // an order admin routes act on (made on first use)
 	n          int
 	cookieName string
 	http       *http.Client
@@ -188,12 +191,40 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 			v = f.victimID
 		case prev == "categories":
 			v = 1
+		case prev == "orders":
+			if f.orderID == 0 {
+				id, err := placeTestOrder(ctx)
+				if err != nil {
+					return "", false, err
+				}
+				f.orderID = id
+			}
+			v = f.orderID
 		default:
 			return "", false, fmt.Errorf("no test object for parameter %s after %q: extend the matrix", p, prev)
 		}
 		parts[i] = fmt.Sprint(v)
 	}
 	return strings.Join(parts, "/"), owned, nil
+}
+
+// placeTestOrder places a bank-transfer order of one unit of the best-stocked variant
+// on sale, as a guest would.
+func placeTestOrder(ctx context.Context) (int64, error) {
+	var variant int64
+	if err := testDB.GetContext(ctx, &variant, `SELECT v.id FROM variants v JOIN products p ON p.id = v.product_id
+		JOIN workshops w ON w.id = p.workshop_id WHERE p.status = 'active' AND w.active AND v.stock_on_hand > 0
+		ORDER BY v.stock_on_hand DESC, v.id LIMIT 1`); err != nil {
+		return 0, err
+	}
+	_, token, err := testSrv.Deps.Orders.Add(ctx, "", 0, variant, "1")
+	if err != nil {
+		return 0, err
+	}
+	o, err := testSrv.Deps.Orders.Place(ctx, token, 0, order.CheckoutInput{Email: "authz@libres.test", Name: "Matriz",
+		Phone: "300 123 4567", Department: "Antioquia", City: "Medellín", AddressLine: "Calle 1 # 2-3", Donation: "0",
+		PaymentMethod: string(payment.MethodTransfer), AcceptPolicy: true, PolicyVersion: "2026-01", Lang: "es"})
+	return o.ID, err
 }
 
 func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string) {
