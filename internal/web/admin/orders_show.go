@@ -113,34 +113,7 @@ func (h *Handler) renderOrder(c *gin.Context, lang string, status int, id int64,
 		v.AccountURL = withLang(c, "/admin/users/"+itoa(*o.UserID))
 	}
 	v.RefundFirst = o.Status == order.StatusPaid && order.RefundDue(o) > 0
-	v.Forms = OrderForms{Note: kit.EmptyForm(), Paid: kit.EmptyForm(), Ship: kit.EmptyForm(), Deliver: kit.EmptyForm(),
-		Cancel: kit.EmptyForm(), Refund: kit.EmptyForm()}
-	v.Forms.Refund.Values["mode"] = "full"
-	v.Forms.Ship.Values["carrier"], v.Forms.Ship.Values["tracking"] = o.Carrier, o.Tracking
-	if f != nil {
-		shown := map[string]bool{"note": true, "paid": v.CanMarkPaid, "ship": v.CanShip, "deliver": v.CanDeliver,
-			"cancel": v.CanCancel, "refund": v.CanRefund}
-		switch failed {
-		case "note":
-			v.Forms.Note = f
-		case "paid":
-			v.Forms.Paid = f
-		case "ship":
-			v.Forms.Ship = f
-		case "deliver":
-			v.Forms.Deliver = f
-		case "cancel":
-			v.Forms.Cancel = f
-		case "refund":
-			v.Forms.Refund = f
-		}
-		if !shown[failed] {
-			v.Alert, v.Failed = f.Message, ""
-		}
-	}
-	// The refund form carries the refunded total the page shows: a second submit after
-	// the first was recorded is then refused instead of refunding twice (orderRefund).
-	v.Forms.Refund.Values["refunded_before"] = strconv.FormatInt(o.RefundedMinor, 10)
+	v.setForms(o, failed, f)
 	chosen := lineNumbers(strings.Split(v.Forms.Refund.V("lines"), ","))
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, OrderLineRow{No: l.LineNo, Title: l.Title(lang), SKU: l.SKU, Size: l.Size,
@@ -149,17 +122,43 @@ func (h *Handler) renderOrder(c *gin.Context, lang string, status int, id int64,
 			Unit:        amount(l.UnitMinor, o.Currency, lang), Tax: amount(l.TaxMinor, o.Currency, lang),
 			Total: amount(l.TotalMinor, o.Currency, lang), Quantity: l.Quantity, Checked: slices.Contains(chosen, l.LineNo)})
 	}
-	v.Totals = OrderTotals{Subtotal: amount(o.Subtotal, o.Currency, lang), Tax: amount(o.Tax, o.Currency, lang),
-		Shipping: amount(o.Shipping, o.Currency, lang), Donation: amount(o.Donation, o.Currency, lang),
-		Total: amount(o.Total, o.Currency, lang), Refunded: amount(o.RefundedMinor, o.Currency, lang),
-		RefundDue:   amount(order.RefundDue(o), o.Currency, lang),
-		HasShipping: o.Shipping > 0, HasDonation: o.Donation > 0, HasRefunded: o.RefundedMinor > 0}
+	v.Totals = orderTotals(o, lang)
 	for i := len(events) - 1; i >= 0; i-- {
 		v.Events = append(v.Events, h.eventRow(lang, events[i]))
 	}
 	p := h.page(c, lang, "adminorders.order.title", o.Number)
 	p.Data = v
 	return h.Render(c, status, "admin/order", p)
+}
+
+// setForms fills the page's forms: empty, or as typed for the refused one (failed), whose
+// message goes to the top of the page when its form is not shown.
+func (v *OrderView) setForms(o order.Order, failed string, f *kit.Form) {
+	v.Forms = OrderForms{Note: kit.EmptyForm(), Paid: kit.EmptyForm(), Ship: kit.EmptyForm(), Deliver: kit.EmptyForm(),
+		Cancel: kit.EmptyForm(), Refund: kit.EmptyForm()}
+	v.Forms.Refund.Values["mode"] = "full"
+	v.Forms.Ship.Values["carrier"], v.Forms.Ship.Values["tracking"] = o.Carrier, o.Tracking
+	slots := map[string]**kit.Form{"note": &v.Forms.Note, "paid": &v.Forms.Paid, "ship": &v.Forms.Ship,
+		"deliver": &v.Forms.Deliver, "cancel": &v.Forms.Cancel, "refund": &v.Forms.Refund}
+	if slot, ok := slots[failed]; ok && f != nil {
+		*slot = f
+		shown := map[string]bool{"note": true, "paid": v.CanMarkPaid, "ship": v.CanShip, "deliver": v.CanDeliver,
+			"cancel": v.CanCancel, "refund": v.CanRefund}
+		if !shown[failed] {
+			v.Alert, v.Failed = f.Message, ""
+		}
+	}
+	// The refund form carries the refunded total the page shows: a second submit after
+	// the first was recorded is then refused instead of refunding twice (orderRefund).
+	v.Forms.Refund.Values["refunded_before"] = strconv.FormatInt(o.RefundedMinor, 10)
+}
+
+func orderTotals(o order.Order, lang string) OrderTotals {
+	return OrderTotals{Subtotal: amount(o.Subtotal, o.Currency, lang), Tax: amount(o.Tax, o.Currency, lang),
+		Shipping: amount(o.Shipping, o.Currency, lang), Donation: amount(o.Donation, o.Currency, lang),
+		Total: amount(o.Total, o.Currency, lang), Refunded: amount(o.RefundedMinor, o.Currency, lang),
+		RefundDue:   amount(order.RefundDue(o), o.Currency, lang),
+		HasShipping: o.Shipping > 0, HasDonation: o.Donation > 0, HasRefunded: o.RefundedMinor > 0}
 }
 
 // eventRow writes a timeline entry for staff: its kind and who did it in lang.
