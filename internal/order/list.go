@@ -34,6 +34,9 @@ func (f Filter) where() (string, []any) {
 	if !f.To.IsZero() {
 		conds = append(conds, "o.created_at < "+arg(f.To))
 	}
+	if f.Flagged {
+		conds = append(conds, "o.flagged")
+	}
 	if f.WorkshopID != 0 {
 		conds = append(conds, "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.workshop_id = "+arg(f.WorkshopID)+")")
 	}

@@ -179,6 +179,7 @@ type Filter struct {
 	From, To   time.Time // created_at in [From, To)
 	WorkshopID int64     // orders with at least one line of the workshop
 	Query      string    // number, email or name
+	Flagged    bool      // only orders flagged for staff (paid after cancellation)
 	Page       int       // from 1
 	PerPage    int       // default 50
 }

@@ -35,6 +35,7 @@ const (
 	keyCarrierRequired  = "order.carrier_required"
 	keyTrackingRequired = "order.tracking_required"
 	keyRefundAmount     = "order.refund_amount"
+	keyRefundChanged    = "order.refund_changed"
 	keyRefundLines      = "order.refund_lines"
 	keyReasonRequired   = "order.reason_required"
 	keyNotManual        = "order.not_manual"
@@ -329,8 +330,19 @@ func returnCommitted(ctx context.Context, tx *sqlx.Tx, orderID int64, now time.T
 // cancelled one stays cancelled. Refunding more than was paid is a field error
 // "amount"; unknown line numbers "lines".
 func (s *Service) RecordRefund(ctx context.Context, actor audit.Actor, orderID int64, amountMinor int64, reference string, lines []int) (Order, error) {
+	return s.RecordRefundFrom(ctx, actor, orderID, -1, amountMinor, reference, lines)
+}
+
+// RecordRefundFrom is RecordRefund that applies only if the order's refunded total is
+// still refundedBefore (what staff saw, or what it was before asking the provider): two
+// submits of one refund record it once; the second gets Conflict "order.refund_changed".
+// A negative refundedBefore skips the check.
+func (s *Service) RecordRefundFrom(ctx context.Context, actor audit.Actor, orderID, refundedBefore, amountMinor int64, reference string, lines []int) (Order, error) {
 	reference = oneLine(reference)
 	return s.staffAct(ctx, actor, orderID, "order.refund", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if refundedBefore >= 0 && o.RefundedMinor != refundedBefore {
+			return "", apperr.New(apperr.Conflict, keyRefundChanged)
+		}
 		if amountMinor <= 0 || amountMinor > o.Total-o.RefundedMinor || o.PaidAt == nil {
 			return "", apperr.Fields(map[string]string{"amount": keyRefundAmount})
 		}
@@ -355,6 +367,14 @@ func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o *Order, total, amou
 	}
 	o.RefundedMinor = total
 	full := total >= o.Total
+	if full && o.Flagged {
+		// A flagged order (paid after it was cancelled) is settled once its money is back;
+		// the timeline keeps why it was flagged.
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET flagged = false WHERE id = $1`, o.ID); err != nil {
+			return fmt.Errorf("clear flag: %w", db.Translate(err))
+		}
+		o.Flagged = false
+	}
 	if full && CanMove(o.Status, StatusRefunded) {
 		unshipped := o.Status == StatusPaid
 		if err := move(ctx, tx, o, StatusRefunded, now); err != nil {

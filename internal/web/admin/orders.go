@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
-	"github.com/libres/storefront/internal/sheet"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -63,8 +61,7 @@ type OrderRow struct {
 	ManualUnpaid, ReadyToShip bool
 }
 
-// orderQuery is the list's filters as read from the query string. Flagged is kept
-// apart: order.Filter has no flag (see flaggedOrders).
+// orderQuery is the list's filters as read from the query string.
 type orderQuery struct {
 	order.Filter
 	Flagged    bool
@@ -99,45 +96,11 @@ func readOrderQuery(c *gin.Context) orderQuery {
 	return q
 }
 
-// flaggedOrders returns every order matching f that was flagged for staff. Only a
-// cancelled order is ever flagged (money that arrived after it was cancelled), and
-// order.Filter cannot ask for the flag, so the cancelled orders are walked; they are
-// few next to the rest, and this list is staff-only.
-func (h *Handler) flaggedOrders(ctx context.Context, f order.Filter) ([]order.Order, error) {
-	if f.Status != "" && f.Status != order.StatusCancelled {
-		return nil, nil
-	}
-	f.Status, f.PerPage = order.StatusCancelled, 500
-	var out []order.Order
-	for f.Page = 1; ; f.Page++ {
-		os, total, err := h.Orders.List(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range os {
-			if o.Flagged {
-				out = append(out, o)
-			}
-		}
-		if len(os) == 0 || f.Page*f.PerPage >= total {
-			return out, nil
-		}
-	}
-}
-
 // listOrders is one page of the orders q asks for and how many match.
 func (h *Handler) listOrders(ctx context.Context, q orderQuery, page int) ([]order.Order, int, error) {
 	f := q.Filter
-	f.Page, f.PerPage = page, ordersPerPage
-	if !q.Flagged {
-		return h.Orders.List(ctx, f)
-	}
-	os, err := h.flaggedOrders(ctx, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	start := min((page-1)*ordersPerPage, len(os))
-	return os[start:min(start+ordersPerPage, len(os))], len(os), nil
+	f.Page, f.PerPage, f.Flagged = page, ordersPerPage, q.Flagged
+	return h.Orders.List(ctx, f)
 }
 
 func (h *Handler) orderList(c *gin.Context, lang string) error {
@@ -196,44 +159,13 @@ func (h *Handler) ordersCSV(c *gin.Context, lang string) error {
 		return kit.ErrBadRequest
 	}
 	f := q.Filter
-	if q.Flagged && f.Status == "" {
-		f.Status = order.StatusCancelled // the only flagged orders (see flaggedOrders)
-	}
+	f.Flagged = q.Flagged
 	var buf bytes.Buffer
 	if err := h.Orders.WriteCSV(c.Request.Context(), f, &buf); err != nil {
 		return err
 	}
-	body := buf.Bytes()
-	if q.Flagged {
-		var err error
-		if body, err = onlyFlagged(body); err != nil {
-			return err
-		}
-	}
-	sendCSV(c, "libres-pedidos-"+time.Now().In(bogota).Format("2006-01-02")+".csv", body)
+	sendCSV(c, "libres-pedidos-"+time.Now().In(bogota).Format("2006-01-02")+".csv", buf.Bytes())
 	return nil
-}
-
-// onlyFlagged keeps the header and the rows of flagged orders of an order export. The
-// cells were neutralised when written and are written back as read.
-func onlyFlagged(export []byte) ([]byte, error) {
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(export, []byte("\uFEFF")))).ReadAll()
-	if err != nil || len(recs) == 0 {
-		return export, err
-	}
-	col := slices.Index(recs[0], "flagged")
-	var buf bytes.Buffer
-	w, err := sheet.NewWriter(&buf)
-	if err != nil {
-		return nil, err
-	}
-	for i, r := range recs {
-		if i == 0 || col >= 0 && col < len(r) && r[col] == "true" {
-			_ = w.Write(r)
-		}
-	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
 }
 
 // statusClass is the badge style of a status: waiting, going well, or ended.
@@ -281,15 +213,10 @@ func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	if err != nil {
 		return nil, err
 	}
-	flagged, err := h.flaggedOrders(ctx, order.Filter{})
+	// A flagged order stops being flagged once its money is back (order.RecordRefund).
+	owing, err := n(order.Filter{Flagged: true})
 	if err != nil {
 		return nil, err
-	}
-	owing := 0
-	for _, o := range flagged {
-		if order.RefundDue(o) > 0 {
-			owing++
-		}
 	}
 	return []Count{
 		{Label: h.T(lang, "adminorders.dashboard.awaiting", pending-cod+awaiting), N: pending - cod + awaiting,

@@ -105,7 +105,9 @@ func (h *Handler) refund(ctx context.Context, who audit.Actor, o order.Order, f 
 	} else if strings.TrimSpace(reference) == "" {
 		return "", apperr.Fields(map[string]string{"refund_reference": keyRefundReference})
 	}
-	if _, err := h.Orders.RecordRefund(ctx, who, o.ID, amountMinor, reference, lines); err != nil {
+	// Recorded only if nobody recorded a refund since the page was read: a double submit
+	// records it once.
+	if _, err := h.Orders.RecordRefundFrom(ctx, who, o.ID, o.RefundedMinor, amountMinor, reference, lines); err != nil {
 		return "", err
 	}
 	return "adminorders.refund.done", nil
