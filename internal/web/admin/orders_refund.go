@@ -88,7 +88,12 @@ func (h *Handler) refund(ctx context.Context, who audit.Actor, o order.Order, f 
 		}
 		refundID, err := h.Card.Refund(ctx, refundRequest(o, amountMinor))
 		if err != nil {
-			return "", err
+			if errors.Is(err, payment.ErrUnavailable) || ctx.Err() != nil {
+				return "", err
+			}
+			// Stripe refused (already refunded in its dashboard, an amount above what
+			// is left there…): staff see why, nothing is recorded.
+			return "", apperr.Wrap(err, apperr.Conflict, "adminorders.refund.refused")
 		}
 		// The provider's refund webhook may have recorded it while we waited, or a
 		// double submit made the same request (same idempotency key, same refund):
