@@ -107,6 +107,19 @@ func wantPathLike(ctx context.Context, pattern string) (string, error) {
 	return u.Path, nil
 }
 
+// currentPath is the tab's path and query, as a request to the store would have them.
+func currentPath(ctx context.Context) (string, error) {
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(loc)
+	if err != nil {
+		return "", err
+	}
+	return u.RequestURI(), nil
+}
+
 // photoLoadedJS waits (at most 5 s) for the first image matching a selector and
 // returns its natural width: 0 when it did not load, -1 when there is none.
 const photoLoadedJS = `(async sel => {

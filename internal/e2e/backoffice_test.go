@@ -3,19 +3,11 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
-
-// sessionCookie is the store's session cookie over plain http (__Host-… over https).
-const sessionCookie = "libres_session"
 
 // The back office is found the way staff and leads find it: by its navigation and the
 // buttons' words.
@@ -32,15 +24,10 @@ func boNavLink(label string) chromedp.Search {
 	return chromedp.Search(fmt.Sprintf(`//main//nav[contains(@class,"bo-nav")]//a[normalize-space()=%q]`, label))
 }
 
-// backoffice is what the back-office journeys of both viewports share.
+// backoffice is what the back-office journeys of both viewports share: the audit of
+// the logged-in pages they reach.
 type backoffice struct {
-	a      artifacts
-	axeSrc string
-	axe    *axeReport
-
-	mu    sync.Mutex
-	saved []savedPage // logged-in pages as the server sent them, for vnu
-	seen  map[string]bool
+	*liveAudit
 }
 
 // boJourney carries what one back-office journey learns for its next steps.
@@ -104,81 +91,26 @@ func runBackoffice(t *testing.T, tb *tab, bo *backoffice, photo string) {
 	}
 }
 
-// audit runs axe on the page the journey has just reached and fails the test (not the
-// journey) for serious or critical violations, and on the phone for a page wider than
-// the screen. The first journey to reach a page also
-// saves its HTML as the server sends it, fetched with the tab's session, for vnu.
+// audit runs axe on the page the journey has just reached and saves its HTML for vnu
+// (liveAudit.check), fetched with the tab's session.
 func (j *boJourney) audit(ctx context.Context, name string) error {
-	loc, err := chromedp.Run(ctx, chromedp.Location())
+	path, err := currentPath(ctx)
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(loc)
-	if err != nil {
-		return err
-	}
-	p := auditPage{name: "bo-" + name, kind: "backoffice", path: u.RequestURI(), status: http.StatusOK}
-	res, err := runAxe(ctx, j.bo.axeSrc)
-	if err != nil {
-		return fmt.Errorf("axe on %s: %w", p, err)
-	}
-	reportAxe(j.t, j.tab.vp, p, res, j.shot, j.bo.axe)
-	if err := checkReflow(ctx, j.t, j.tab.vp, p, j.shot); err != nil {
-		return err
-	}
-
-	j.bo.mu.Lock()
-	defer j.bo.mu.Unlock()
-	if j.bo.seen[p.name] {
-		return nil
-	}
-	body, err := j.serverHTML(ctx, p.path)
-	if err != nil {
-		return err
-	}
-	sp, err := savePage(j.bo.a, p, body, j.shot)
-	if err != nil {
-		return err
-	}
-	j.bo.seen[p.name] = true
-	j.bo.saved = append(j.bo.saved, sp)
-	return nil
-}
-
-// serverHTML GETs path with the tab's session cookie, as the browser would.
-func (j *boJourney) serverHTML(ctx context.Context, path string) ([]byte, error) {
-	cs, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{j.tab.base}})
-	if err != nil {
-		return nil, fmt.Errorf("read the tab's cookies: %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.tab.base+path, nil)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs.Cookies {
-		if c.Name == sessionCookie {
-			req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
-		}
-	}
-	client := &http.Client{Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s with the session: %w", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s with the session: %w", path, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s with the tab's session answered %d, want 200", path, resp.StatusCode)
-	}
-	return body, nil
+	return j.bo.check(ctx, j.t, j.tab, "bo-"+name, j.shot, func() ([]byte, error) { return j.tab.serverHTML(ctx, path) })
 }
 
 func stepAdminLogin(ctx context.Context, j *boJourney) error {
-	if err := navigateOK(ctx, j.tab.base+"/login"); err != nil {
+	if err := adminLogIn(ctx, j.tab); err != nil {
+		return err
+	}
+	return j.audit(ctx, "admin-dashboard")
+}
+
+// adminLogIn logs the demo admin in at /login, which leads to the admin's dashboard.
+func adminLogIn(ctx context.Context, tb *tab) error {
+	if err := navigateOK(ctx, tb.base+"/login"); err != nil {
 		return err
 	}
 	if err := wantHeading(ctx, "Iniciar sesión"); err != nil {
@@ -190,16 +122,13 @@ func stepAdminLogin(ctx context.Context, j *boJourney) error {
 	); err != nil {
 		return fmt.Errorf("fill the login form: %w", err)
 	}
-	if err := pressAndLoad(ctx, j.tab.vp, passwordGo); err != nil {
+	if err := pressAndLoad(ctx, tb.vp, passwordGo); err != nil {
 		return err
 	}
 	if err := wantPath(ctx, "/admin"); err != nil {
 		return err
 	}
-	if err := wantHeading(ctx, "Administración"); err != nil {
-		return err
-	}
-	return j.audit(ctx, "admin-dashboard")
+	return wantHeading(ctx, "Administración")
 }
 
 func stepUsers(ctx context.Context, j *boJourney) error {

@@ -61,7 +61,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bo := &backoffice{a: a, axeSrc: axeSrc(t), axe: axeRep, seen: map[string]bool{}}
+		bo := &backoffice{newLiveAudit(a, axeSrc(t), axeRep)}
 		for _, vp := range []viewport{phone, desktop} {
 			t.Run(vp.name, func(t *testing.T) {
 				// A browser context of its own: its logins stay out of the other tabs.
@@ -69,9 +69,28 @@ func TestBrowser(t *testing.T) {
 				runBackoffice(t, tb, bo, photo)
 			})
 		}
-		if len(bo.saved) > 0 {
-			runVNU(t, e, bo.saved, vnuRep)
+		bo.vnu(t, e, vnuRep)
+	})
+
+	part(t, &parts, "checkout", func(t *testing.T) {
+		sh := &shopper{s: s, browser: browser, a: a, audit: newLiveAudit(a, axeSrc(t), axeRep)}
+		// Each shopper has a browser context of their own: their cart stays out of
+		// the other tabs. The card path (phone, English) runs beside the two journeys.
+		var card sync.WaitGroup
+		card.Add(1)
+		go func() {
+			defer card.Done()
+			t.Run("card", func(t *testing.T) {
+				runCardPath(t, newTab(t, browser, phone, s.base, a.shots, chromedp.WithNewBrowserContext()), sh)
+			})
+		}()
+		for _, vp := range []viewport{phone, desktop} {
+			t.Run(vp.name, func(t *testing.T) {
+				runCheckout(t, newTab(t, browser, vp, s.base, a.shots, chromedp.WithNewBrowserContext()), sh)
+			})
 		}
+		card.Wait()
+		sh.audit.vnu(t, e, vnuRep)
 	})
 
 	part(t, &parts, "axe", func(t *testing.T) {

@@ -170,6 +170,12 @@ func press(vp viewport, sel chromedp.Search) chromedp.Action[chromedp.Void] {
 // pressAndLoad presses an element that leads to another page and waits for that
 // page's response, which must be 200.
 func pressAndLoad(ctx context.Context, vp viewport, sel chromedp.Search) error {
+	return pressAndLoadStatus(ctx, vp, sel, 200)
+}
+
+// pressAndLoadStatus is pressAndLoad for a page that must answer status (a refused
+// form: 422).
+func pressAndLoadStatus(ctx context.Context, vp viewport, sel chromedp.Search, status int64) error {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(sel)); err != nil {
 		return fmt.Errorf("wait for %s: %w", sel, err)
 	}
@@ -184,8 +190,8 @@ func pressAndLoad(ctx context.Context, vp viewport, sel chromedp.Search) error {
 	if resp == nil {
 		return fmt.Errorf("pressing %s loaded no page", sel)
 	}
-	if resp.Status != 200 {
-		return fmt.Errorf("pressing %s: %s answered %d", sel, resp.URL, resp.Status)
+	if resp.Status != status {
+		return fmt.Errorf("pressing %s: %s answered %d, want %d", sel, resp.URL, resp.Status, status)
 	}
 	return nil
 }

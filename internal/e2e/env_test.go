@@ -20,7 +20,8 @@ type env struct {
 	s3Access    string
 	s3Secret    string
 	smtpURL     string // LIBRES_TEST_SMTP_URL: the store sends its emails to Mailpit
-	mailpitURL  string // LIBRES_TEST_MAILPIT_URL: the back-office journey reads them there
+	mailpitURL  string // LIBRES_TEST_MAILPIT_URL: the journeys read them there
+	stripeURL   string // LIBRES_TEST_STRIPE_URL: stripe-mock, the store's card provider
 	chrome      string // Chromium binary
 	nodeModules string // holds axe-core, vnu-jar, lighthouse
 	artifacts   string // screenshots, reports
@@ -56,6 +57,7 @@ func loadEnv(t *testing.T) env {
 		s3Secret:    os.Getenv("LIBRES_TEST_S3_SECRET_KEY"),
 		smtpURL:     os.Getenv("LIBRES_TEST_SMTP_URL"),
 		mailpitURL:  os.Getenv("LIBRES_TEST_MAILPIT_URL"),
+		stripeURL:   os.Getenv("LIBRES_TEST_STRIPE_URL"),
 		chrome:      os.Getenv("LIBRES_TEST_CHROME"),
 		nodeModules: orDefault(os.Getenv("LIBRES_TEST_NODE_MODULES"), filepath.Join(root, "node_modules")),
 		artifacts:   orDefault(os.Getenv("LIBRES_TEST_ARTIFACTS"), filepath.Join(root, "build", "e2e")),
@@ -69,6 +71,9 @@ func loadEnv(t *testing.T) env {
 	}
 	if e.smtpURL == "" || e.mailpitURL == "" {
 		missing = append(missing, "LIBRES_TEST_SMTP_URL/MAILPIT_URL (test Mailpit)")
+	}
+	if e.stripeURL == "" {
+		missing = append(missing, "LIBRES_TEST_STRIPE_URL (stripe-mock)")
 	}
 	if e.chrome == "" {
 		// Debian names the binary chromium; other distributions chromium-browser.

@@ -10,7 +10,7 @@ import (
 // auditPage is one page the checkers look at.
 type auditPage struct {
 	name   string // "es-product": language and kind, used in file names and messages
-	kind   string // home, listing, product, workshop, search, 404, login, signup, forgot
+	kind   string // home, listing, product, workshop, search, 404, login, signup, forgot, lookup
 	path   string
 	status int // the HTTP status the server must answer
 }
@@ -20,10 +20,11 @@ var (
 	workshopHref = regexp.MustCompile(`href="/taller/([a-z0-9-]+)"`)
 )
 
-// auditedPages lists each kind of page anyone can open, in both languages. The product
+// auditedPages lists each kind of page anyone can open, in both languages (the order
+// look-up form included). The product
 // and workshop are the first ones the shoes listing and that product link to, so the
 // list follows the demo data instead of hard-coding its slugs. The pages behind a login
-// are audited on the back-office journey instead (backofficeAudit).
+// or holding a cart are audited where the journeys reach them instead (liveAudit).
 func auditedPages(t *testing.T, s store) []auditPage {
 	t.Helper()
 	product := firstMatch(t, s, "/catalogo/calzado", productHref)
@@ -38,6 +39,7 @@ func auditedPages(t *testing.T, s store) []auditPage {
 		{"es-login", "login", "/login", http.StatusOK},
 		{"es-signup", "signup", "/registro", http.StatusOK},
 		{"es-forgot", "forgot", "/cuenta/recuperar", http.StatusOK},
+		{"es-lookup", "lookup", "/pedido", http.StatusOK},
 		{"en-home", "home", "/en", http.StatusOK},
 		{"en-listing", "listing", "/en/catalog/shoes", http.StatusOK},
 		{"en-product", "product", "/en/product/" + product, http.StatusOK},
@@ -47,6 +49,7 @@ func auditedPages(t *testing.T, s store) []auditPage {
 		{"en-login", "login", "/en/login", http.StatusOK},
 		{"en-signup", "signup", "/en/signup", http.StatusOK},
 		{"en-forgot", "forgot", "/en/account/forgot", http.StatusOK},
+		{"en-lookup", "lookup", "/en/order", http.StatusOK},
 	}
 	return pages
 }

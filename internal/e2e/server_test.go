@@ -18,16 +18,20 @@ import (
 	"time"
 
 	"github.com/libres/storefront/internal/db/dbtest"
+	"github.com/libres/storefront/internal/payment/stripetest"
 )
 
 // store is the storefront under test: the real binary, serving the demo catalog.
 type store struct {
-	base string // http://127.0.0.1:PORT, also the app's LIBRES_BASE_URL
+	base   string               // http://127.0.0.1:PORT, also the app's LIBRES_BASE_URL
+	db     string               // its database, for what no page shows (stock reservations)
+	stripe *stripetest.Recorder // what the store asked its card provider
 }
 
 // startStore builds cmd/libres, creates a database and a bucket of its own, runs
 // `migrate up` and `seed demo` with the binary, and serves on a free loopback port,
-// sending its emails (through its own worker) to the test Mailpit.
+// sending its emails (through its own worker) to the test Mailpit and taking card
+// payments through stripe-mock, behind a recorder (any sk_test_ key works there).
 // Everything is stopped and dropped at cleanup.
 func startStore(t *testing.T, e env, a artifacts) store {
 	t.Helper()
@@ -63,7 +67,9 @@ func startStore(t *testing.T, e env, a artifacts) store {
 	// The port is picked before the app starts because the app must know its own
 	// public origin (canonical URLs, which Lighthouse checks). Another process could
 	// take the port in between, so a failed start is retried on a new port.
-	var s store
+	s := store{db: dbURL}
+	var stripeURL string
+	s.stripe, stripeURL = stripetest.NewRecorder(t, e.stripeURL)
 	for attempt := 1; ; attempt++ {
 		port, err := freePort()
 		if err != nil {
@@ -71,15 +77,18 @@ func startStore(t *testing.T, e env, a artifacts) store {
 		}
 		s.base = "http://127.0.0.1:" + strconv.Itoa(port)
 		appEnv := appEnviron(map[string]string{
-			"DATABASE_URL":         dbURL,
-			"PORT":                 strconv.Itoa(port),
-			"LIBRES_BASE_URL":      s.base,
-			"LIBRES_S3_ENDPOINT":   e.s3Endpoint,
-			"LIBRES_S3_ACCESS_KEY": e.s3Access,
-			"LIBRES_S3_SECRET_KEY": e.s3Secret,
-			"LIBRES_S3_BUCKET":     bucket,
-			"SMTP_URL":             e.smtpURL, // the invitation email of the back-office journey
-			"LIBRES_LOG_LEVEL":     "warn",
+			"DATABASE_URL":          dbURL,
+			"PORT":                  strconv.Itoa(port),
+			"LIBRES_BASE_URL":       s.base,
+			"LIBRES_S3_ENDPOINT":    e.s3Endpoint,
+			"LIBRES_S3_ACCESS_KEY":  e.s3Access,
+			"LIBRES_S3_SECRET_KEY":  e.s3Secret,
+			"LIBRES_S3_BUCKET":      bucket,
+			"SMTP_URL":              e.smtpURL, // invitations, order emails
+			"STRIPE_SECRET_KEY":     stripetest.Key,
+			"STRIPE_WEBHOOK_SECRET": "whsec_test",
+			"STRIPE_API_URL":        stripeURL,
+			"LIBRES_LOG_LEVEL":      "warn",
 		})
 		if attempt == 1 {
 			for _, args := range [][]string{{"migrate", "up"}, {"seed", "demo"}} {
@@ -156,12 +165,14 @@ func errOrStatus(err error, resp *http.Response) string {
 }
 
 // appEnviron is this process's environment without any of the app's own settings (so
-// a developer's DATABASE_URL, bucket or mail server can never be reached), plus set.
+// a developer's DATABASE_URL, bucket, mail server or Stripe account can never be
+// reached), plus set.
 func appEnviron(set map[string]string) []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if name == "DATABASE_URL" || name == "PORT" || name == "SMTP_URL" || strings.HasPrefix(name, "LIBRES_") {
+		if name == "DATABASE_URL" || name == "PORT" || name == "SMTP_URL" ||
+			strings.HasPrefix(name, "LIBRES_") || strings.HasPrefix(name, "STRIPE_") {
 			continue
 		}
 		out = append(out, kv)
