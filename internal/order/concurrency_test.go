@@ -285,3 +285,45 @@ func TestSweeperRunStopsWithContext(t *testing.T) {
 		t.Fatalf("stock %d after a sweep, want 5", f.stock(t, v))
 	}
 }
+
+// TestReinstateFlaggedOrder: staff may fulfil a flagged order after all when its stock is
+// still there (it is taken again, the order paid, the flag cleared); when a size sold
+// meanwhile it is refused and nothing changes.
+func TestReinstateFlaggedOrder(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	v := f.variant(t, 100_000_00, 4, "standard")
+	flagged := func() Order {
+		o := f.place(t, f.cart(t, "2", v), payment.MethodCard)
+		f.clock.Add(36 * time.Minute)
+		if _, err := f.svc.ExpireDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.ApplyEvent(ctx, completed("evt_"+o.Number, o.ID)); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	o := flagged()
+	if _, err := f.svc.MarkPaid(ctx, staff, o.ID, "x"); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("MarkPaid on a cancelled order: %v, want a conflict", err)
+	}
+	got, err := f.svc.Reinstate(ctx, staff, o.ID)
+	if err != nil || got.Status != StatusPaid || got.Flagged || f.stock(t, v) != 2 {
+		t.Fatalf("reinstate: %v, %s flagged=%v stock %d; want paid, not flagged, stock 2", err, got.Status, got.Flagged, f.stock(t, v))
+	}
+	if _, err := f.svc.Reinstate(ctx, staff, o.ID); apperr.CodeOf(err) != apperr.Conflict {
+		t.Fatalf("second reinstate: %v, want a conflict", err)
+	}
+	// A second flagged order of 2, then someone buys 1 of the 2 it gave back: it cannot
+	// be reinstated.
+	o2 := flagged()
+	f.place(t, f.cart(t, "1", v), payment.MethodTransfer)
+	_, err = f.svc.Reinstate(ctx, staff, o2.ID)
+	if apperr.KeyOf(err) != keyReinstateSoldOut || f.stock(t, v) != 1 {
+		t.Fatalf("reinstate without stock: %v, stock %d; want order.reinstate_sold_out and stock 1", err, f.stock(t, v))
+	}
+	if got, _ := f.svc.Order(ctx, o2.ID); got.Status != StatusCancelled || !got.Flagged {
+		t.Fatalf("refused reinstate changed the order: %s flagged=%v", got.Status, got.Flagged)
+	}
+}

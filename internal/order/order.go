@@ -38,6 +38,9 @@ var transitions = map[Status][]Status{
 	StatusPaid:      {StatusShipped, StatusRefunded},
 	StatusShipped:   {StatusDelivered, StatusRefunded},
 	StatusDelivered: {StatusRefunded},
+	// A cancelled order is paid again only through Reinstate: flagged (its money came
+	// after the sweeper cancelled it) and its stock taken again.
+	StatusCancelled: {StatusPaid},
 }
 
 // CanMove reports whether an order may go from one status to another.

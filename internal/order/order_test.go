@@ -24,7 +24,7 @@ func TestCanMove(t *testing.T) {
 	}{
 		{StatusPending, StatusPaid, true}, {StatusPending, StatusAwaiting, true}, {StatusAwaiting, StatusPaid, true},
 		{StatusPaid, StatusShipped, true}, {StatusShipped, StatusDelivered, true}, {StatusDelivered, StatusRefunded, true},
-		{StatusPaid, StatusPending, false}, {StatusCancelled, StatusPaid, false}, {StatusRefunded, StatusPaid, false},
+		{StatusPaid, StatusPending, false}, {StatusCancelled, StatusPaid, true} /* Reinstate only */, {StatusRefunded, StatusPaid, false},
 		{StatusShipped, StatusCancelled, false}, {StatusPaid, StatusCancelled, false}, {StatusDelivered, StatusShipped, false},
 	} {
 		if got := CanMove(tt.from, tt.to); got != tt.want {

@@ -36,6 +36,7 @@ const (
 	keyTrackingRequired = "order.tracking_required"
 	keyRefundAmount     = "order.refund_amount"
 	keyRefundChanged    = "order.refund_changed"
+	keyReinstateSoldOut = "order.reinstate_sold_out"
 	keyRefundLines      = "order.refund_lines"
 	keyReasonRequired   = "order.reason_required"
 	keyNotManual        = "order.not_manual"
@@ -171,6 +172,9 @@ func (s *Service) MarkPaid(ctx context.Context, actor audit.Actor, orderID int64
 		if !o.Manual() {
 			return "", apperr.New(apperr.Conflict, keyNotManual)
 		}
+		if o.Status == StatusCancelled {
+			return "", transitionErr(*o, StatusPaid) // its stock went back: see Reinstate
+		}
 		now := s.now()
 		if o.Method == payment.MethodCOD && (o.Status == StatusShipped || o.Status == StatusDelivered) && o.PaidAt == nil {
 			const up = `UPDATE orders SET paid_at = $2, payment_ref = $3 WHERE id = $1`
@@ -183,6 +187,44 @@ func (s *Service) MarkPaid(ctx context.Context, actor audit.Actor, orderID int64
 			return "", err
 		}
 		return "paid " + reference, nil
+	})
+}
+
+// Reinstate fulfils a flagged order after all: one whose payment arrived after it was
+// cancelled. Its stock is taken again (all lines or none: Conflict
+// "order.reinstate_sold_out" when a size sold meanwhile, and then the money is
+// refunded instead); it becomes paid, the flag is cleared and the shopper gets the
+// payment confirmation. An order already partly refunded cannot be reinstated.
+func (s *Service) Reinstate(ctx context.Context, actor audit.Actor, orderID int64) (Order, error) {
+	return s.staffAct(ctx, actor, orderID, "order.reinstate", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if o.Status != StatusCancelled || !o.Flagged || o.RefundedMinor > 0 {
+			return "", transitionErr(*o, StatusPaid)
+		}
+		if err := loadLines(ctx, tx, o); err != nil {
+			return "", err
+		}
+		lines := make([]CartLine, 0, len(o.Lines))
+		for _, l := range o.Lines {
+			lines = append(lines, CartLine{VariantID: l.VariantID, Quantity: l.Quantity})
+		}
+		if err := reserve(ctx, tx, lines); err != nil {
+			if apperr.CodeOf(err) == apperr.Conflict {
+				return "", apperr.New(apperr.Conflict, keyReinstateSoldOut)
+			}
+			return "", err
+		}
+		const up = `UPDATE stock_reservations SET released_at = NULL, committed_at = NULL WHERE order_id = $1`
+		if _, err := tx.ExecContext(ctx, up, o.ID); err != nil {
+			return "", fmt.Errorf("reservations of order %d: %w", o.ID, db.Translate(err))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET flagged = false WHERE id = $1`, o.ID); err != nil {
+			return "", fmt.Errorf("clear flag: %w", db.Translate(err))
+		}
+		o.Flagged = false
+		if err := s.pay(ctx, tx, o, o.PaymentRef, actorName(actor), s.now()); err != nil {
+			return "", err
+		}
+		return "reinstated", nil
 	})
 }
 

@@ -33,6 +33,7 @@ func (h *Handler) orderRoutes(r gin.IRouter) {
 	r.POST("/orders/:id/ship", h.HandlePrivate(h.orderShip))
 	r.POST("/orders/:id/deliver", h.HandlePrivate(h.orderDeliver))
 	r.POST("/orders/:id/cancel", h.HandlePrivate(h.orderCancel))
+	r.POST("/orders/:id/reinstate", h.HandlePrivate(h.orderReinstate))
 	r.POST("/orders/:id/refund", h.HandlePrivate(h.orderRefund))
 }
 

@@ -39,6 +39,14 @@ func (h *Handler) orderDeliver(c *gin.Context, lang string) error {
 	})
 }
 
+// orderReinstate fulfils a flagged order after all (its stock is taken again).
+func (h *Handler) orderReinstate(c *gin.Context, lang string) error {
+	return h.orderAction(c, lang, "reinstate", nil, "adminorders.reinstate.done", func(id int64, f *kit.Form) error {
+		_, err := h.Orders.Reinstate(c.Request.Context(), actor(c), id)
+		return err
+	})
+}
+
 func (h *Handler) orderCancel(c *gin.Context, lang string) error {
 	return h.orderAction(c, lang, "cancel", []string{"reason"}, "adminorders.cancel.done", func(id int64, f *kit.Form) error {
 		_, err := h.Orders.Cancel(c.Request.Context(), actor(c), id, f.V("reason"))

@@ -41,6 +41,7 @@ type OrderView struct {
 	Failed string
 
 	NoteAction, PaidAction, ShipAction, DeliverAction, CancelAction, RefundAction string
+	ReinstateAction                                                               string
 	ListURL, AuditURL                                                             string
 	AccountURL                                                                    string // the shopper's account, "" for a guest
 }
@@ -107,7 +108,8 @@ func (h *Handler) renderOrder(c *gin.Context, lang string, status int, id int64,
 		Failed:     failed,
 		NoteAction: withLang(c, base+"/note"), PaidAction: withLang(c, base+"/paid"), ShipAction: withLang(c, base+"/ship"),
 		DeliverAction: withLang(c, base+"/deliver"), CancelAction: withLang(c, base+"/cancel"),
-		RefundAction: withLang(c, base+"/refund"), ListURL: withLang(c, ordersPath),
+		ReinstateAction: withLang(c, base+"/reinstate"),
+		RefundAction:    withLang(c, base+"/refund"), ListURL: withLang(c, ordersPath),
 		AuditURL: withLang(c, "/admin/audit?entity=order&entity_id="+itoa(id))}
 	if o.UserID != nil {
 		v.AccountURL = withLang(c, "/admin/users/"+itoa(*o.UserID))
