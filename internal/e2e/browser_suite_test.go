@@ -14,12 +14,13 @@ import (
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, axe, html, lighthouse)
 //
-// The five parts run at the same time: Lighthouse spends most of its time waiting for
+// The six parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
-// visited one after the other.
+// visited one after the other (the checkout part's card path runs beside its two
+// journeys).
 func TestBrowser(t *testing.T) {
 	e := loadEnv(t)
 	a := newArtifacts(t, e.artifacts)
@@ -27,8 +28,9 @@ func TestBrowser(t *testing.T) {
 	pages := auditedPages(t, s)
 	browser := startBrowser(t, e)
 
-	// The axe part and the back-office journeys add to one axe report, the html part
-	// and the back-office part to one vnu report; both are written when all is done.
+	// The axe part and the journeys that audit where they stand (back office,
+	// checkout) add to one axe report, the html part and those parts to one vnu
+	// report; both are written when all is done.
 	axeRep, vnuRep := &axeReport{}, &vnuReport{}
 	t.Cleanup(func() {
 		for _, err := range []error{axeRep.write(a.dir), vnuRep.write(a.dir)} {

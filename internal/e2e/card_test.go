@@ -61,11 +61,12 @@ func runCardPath(t *testing.T, tb *tab, sh *shopper) {
 	for i, s := range steps {
 		name := fmt.Sprintf("card-%s-%02d-%s", tb.vp.name, i+1, s.name)
 		j.shot = tb.shotPath(name)
+		start := time.Now()
 		if err := tb.run(func(ctx context.Context) error { return s.do(ctx, j) }); err != nil {
 			shot := tb.screenshot(name + "-FAILED")
 			t.Fatalf("%s card path, step %q failed at %s:\n  %v\n  screenshot: %s", tb.vp.name, s.name, tb.location(), err, shot)
 		}
-		t.Logf("%s: %s", s.name, tb.screenshot(name))
+		t.Logf("%s (%s): %s", s.name, time.Since(start).Round(100*time.Millisecond), tb.screenshot(name))
 	}
 }
 

@@ -5,13 +5,16 @@
 // against a fresh database on the test PostgreSQL cluster and a fresh bucket on the
 // test S3 server, load the demo catalog, and then:
 //
-//   - drive Debian's Chromium with chromedp through a shopper's journey and a back-office
+//   - drive Debian's Chromium with chromedp through a shopper's journey, a back-office
 //     journey (staff invite a workshop lead by email, read from Mailpit; the lead sets a
-//     password and publishes a product with sizes and a photo) on a phone and on a
-//     desktop viewport, saving a full-page PNG of every step;
-//   - run axe-core inside the page on the main page types and on the logged-in pages
-//     the back-office journey reaches (no serious or critical violations, nothing
-//     wider than the phone's screen);
+//     password and publishes a product with sizes and a photo) and a checkout journey
+//     (cart, checkout with the total, a transfer order, its email; staff mark it paid
+//     and shipped) on a phone and on a desktop viewport, and a card payment up to the
+//     hand-off to Stripe's page (stripe-mock behind a recorder), saving a full-page PNG
+//     of every step;
+//   - run axe-core inside the page on the main page types and on the logged-in, cart,
+//     checkout and order pages the journeys reach (no serious or critical violations,
+//     nothing wider than the phone's screen);
 //   - run the Nu HTML Checker (vnu.jar) over the HTML the server sent (no errors);
 //   - run Lighthouse on home, listing and product (accessibility 100, best practices
 //     at least 95, SEO 100).

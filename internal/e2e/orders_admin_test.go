@@ -4,15 +4,11 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/libres/storefront/internal/notify/mailpittest"
 )
 
-// Staff confirm the transfer and ship the order; the shopper's page follows.
+// Staff confirm the transfer and ship the order, in a tab of their own.
 
 // stepAdminOrders: an admin, in a browser of their own, finds the order in the back
 // office's order list by its number and opens it.
@@ -123,65 +119,4 @@ func stepAdminShipped(ctx context.Context, j *buyJourney) error {
 		return fmt.Errorf("the shipment reads %q, want %s · %s (%v)", got, j.carrier, j.tracking, err)
 	}
 	return nil
-}
-
-// stepShippedPage: the shopper is told by email, and the order's page (the emailed
-// link) shows it shipped with the tracking.
-func stepShippedPage(ctx context.Context, j *buyJourney) error {
-	m, err := waitForMail(ctx, j.t, j.email, "Tu pedido "+j.number+" va en camino")
-	if err != nil {
-		return err
-	}
-	if !strings.Contains(m.Text, j.tracking) {
-		return fmt.Errorf("the shipping email %s does not give the tracking number %s", m, j.tracking)
-	}
-	if err := navigateOK(ctx, j.mailLink); err != nil {
-		return err
-	}
-	if _, err := wantOrderPage(ctx, "Pedido ", "Enviado"); err != nil {
-		return err
-	}
-	want := fmt.Sprintf("Transportadora: %s · Guía: %s", j.carrier, j.tracking)
-	if _, err := visibleText(ctx, chromedp.Search(fmt.Sprintf(`//main//section//p[normalize-space()=%q]`, want))); err != nil {
-		return fmt.Errorf("the order page does not say %q: %w", want, err)
-	}
-	if n, err := eval[int](ctx, `document.querySelectorAll("main section h2#pay-h").length`); err != nil || n != 0 {
-		return fmt.Errorf("a paid order still shows how to pay (%v)", err)
-	}
-	return nil
-}
-
-// waitForMail waits (within the step's time) for an email to to with the subject.
-func waitForMail(ctx context.Context, t *testing.T, to, subject string) (mailpittest.Message, error) {
-	seen := map[string]bool{}
-	var subjects []string
-	for {
-		for _, id := range mailpittest.IDs(t, to) {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			m := mailpittest.Get(t, id)
-			if m.Subject == subject {
-				return m, nil
-			}
-			subjects = append(subjects, m.Subject)
-		}
-		select {
-		case <-ctx.Done():
-			return mailpittest.Message{}, fmt.Errorf("no email %q to %s reached Mailpit (it got %q): %w", subject, to, subjects, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-}
-
-// mailLink is the email's first link starting with prefix.
-func mailLink(m mailpittest.Message, prefix string) (string, error) {
-	links := mailpittest.Links(m.Text)
-	for _, l := range links {
-		if strings.HasPrefix(l, prefix) {
-			return l, nil
-		}
-	}
-	return "", fmt.Errorf("the email %s has no link starting with %s; its links: %q", m, prefix, links)
 }
