@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	_ "github.com/lib/pq" // the store's database, for the reservation no page shows
 )
@@ -32,7 +33,7 @@ type cardJourney struct {
 
 	sizes   []variantState
 	totals  totals
-	session int      // how many requests the provider had seen before the order
+	before  int      // how many requests the provider had seen before the order
 	handoff *handoff // the browser's request to the provider's page
 	back    string   // the success URL given to the provider: the order's page
 }
@@ -206,20 +207,36 @@ func interceptProvider(ctx context.Context) (*handoff, error) {
 	return h, nil
 }
 
-// stepToProvider: "Place order" hands the shopper to the provider's page.
+// stepToProvider: "Place order" answers with a 303 to the provider's page, where the
+// browser goes.
 func stepToProvider(ctx context.Context, j *cardJourney) error {
 	var err error
 	if j.handoff, err = interceptProvider(ctx); err != nil {
 		return err
 	}
-	j.session = len(j.sh.s.stripe.Requests())
+	j.before = len(j.sh.s.stripe.Requests())
+	sent := chromedp.Events(ctx, network.RequestWillBeSent) // from before the press on
 	if err := pressAndLoad(ctx, j.tab.vp, button("Place order")); err != nil {
 		return err
+	}
+	for ev, err := range sent {
+		if err != nil {
+			return fmt.Errorf("the browser asked for no page at %s: %w", stripeCheckout, err)
+		}
+		if !strings.HasPrefix(ev.Request.URL, stripeCheckout) {
+			continue
+		}
+		r := ev.RedirectResponse
+		if r == nil || r.Status != http.StatusSeeOther || r.URL != j.tab.base+"/en/checkout" {
+			return fmt.Errorf("the browser reached %s by %+v, want a 303 answer to the checkout form's POST /en/checkout", ev.Request.URL, r)
+		}
+		break
 	}
 	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		return err
 	}
+	loc, _, _ = strings.Cut(loc, "#") // Stripe's URLs carry a fragment; requests do not
 	if !strings.HasPrefix(loc, stripeCheckout) || j.handoff.URL() != loc {
 		return fmt.Errorf("placing the order led to %s (requested: %q), want Stripe's checkout page %s…", loc, j.handoff.URL(), stripeCheckout)
 	}
@@ -229,7 +246,7 @@ func stepToProvider(ctx context.Context, j *cardJourney) error {
 // checkoutSession is the order's Checkout Session request as the provider got it.
 func (j *cardJourney) checkoutSession() (url.Values, error) {
 	var found []url.Values
-	for _, r := range j.sh.s.stripe.Requests()[j.session:] {
+	for _, r := range j.sh.s.stripe.Requests()[j.before:] {
 		if r.Method == http.MethodPost && r.Path == "/v1/checkout/sessions" {
 			found = append(found, r.Form)
 		}

@@ -118,11 +118,11 @@ func (b *tab) do(ctx context.Context, method, path string, form url.Values) (*ht
 	if err != nil {
 		return nil, nil, fmt.Errorf("read the tab's cookies: %w", err)
 	}
-	var body io.Reader
+	var payload io.Reader
 	if form != nil {
-		body = strings.NewReader(form.Encode())
+		payload = strings.NewReader(form.Encode())
 	}
-	req, err := http.NewRequestWithContext(ctx, method, b.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, b.base+path, payload)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -141,9 +141,9 @@ func (b *tab) do(ctx context.Context, method, path string, form url.Values) (*ht
 		return nil, nil, fmt.Errorf("%s %s with the tab's cookies: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	b2, err := io.ReadAll(resp.Body)
+	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s %s with the tab's cookies: %w", method, path, err)
 	}
-	return resp, b2, nil
+	return resp, body, nil
 }
