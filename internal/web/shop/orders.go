@@ -192,12 +192,9 @@ func (s *Handler) renderOrder(c *gin.Context, lang string, status int, o order.O
 	}
 	pg := s.page(c, lang, s.T(lang, "orderpage.title", o.Number), "", map[string]string{"es": order.LinkPath("es"), "en": order.LinkPath("en")})
 	pg.NoIndex, pg.Canonical, pg.Alternates = true, "", nil
-	pg.SwitchURL = kit.WithQuery(c.Request.URL.Path, c.Request.URL.RawQuery)
-	if lang == "es" {
-		pg.SwitchURL = "/en" + pg.SwitchURL
-	} else {
-		pg.SwitchURL = strings.TrimPrefix(pg.SwitchURL, "/en")
-	}
+	// The same order in the other language: /pedido… ↔ /en/order…, token and all.
+	other := kit.OtherLang(lang)
+	pg.SwitchURL = kit.WithQuery(order.LinkPath(other)+strings.TrimPrefix(c.Request.URL.Path, order.LinkPath(lang)), c.Request.URL.RawQuery)
 	pg.Flash = s.TakeFlash(c)
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("Referrer-Policy", "no-referrer") // the link's token must not leak to other sites

@@ -190,6 +190,9 @@ func TestManualCheckout(t *testing.T) {
 	if h := text(page.Find("h1")); !strings.Contains(h, o.Number) || text(page.Find("#pay-h")) == "" {
 		t.Errorf("order page: heading %q, payment instructions %q", h, text(page.Find("#pay-h")))
 	}
+	if sw, _ := page.Find("a.lang-switch").Attr("href"); sw != "/en/order?"+strings.SplitN(res.Header.Get("Location"), "?", 2)[1] {
+		t.Errorf("language switch of the order page = %q, want the same order in English", sw)
+	}
 	// Retried "place" (a double click) makes no second order.
 	form.Set("action", "place")
 	s.do(http.MethodPost, "/pagar", form)
