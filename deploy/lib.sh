@@ -120,3 +120,22 @@ scratch_pg_dir() {
 		PG_DIR="$PG_TMP/pg"
 	fi
 }
+
+# install_pinned NAME MODULE PACKAGE VERSION prints the path of bin/NAME, installing
+# PACKAGE@VERSION there with `go install` when it is missing or another version (read from
+# the module version `go version -m` finds stamped in the binary; the tools' own
+# -version flags say "master" or nothing when built this way).
+install_pinned() {
+	local name=$1 module=$2 package=$3 version=$4 bindir bin
+	bindir="$(repo_root)/bin"
+	bin="$bindir/$name"
+	if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null |
+		grep -Eq "^\s+mod\s+$module\s+$version\s"; then
+		printf '%s\n' "$bin"
+		return
+	fi
+	log "installing $name $version into $bindir (go install $package@$version)"
+	mkdir -p "$bindir"
+	GOBIN="$bindir" go install "$package@$version" >&2 || die "go install $package@$version failed"
+	printf '%s\n' "$bin"
+}

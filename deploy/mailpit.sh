@@ -23,24 +23,7 @@ usage() {
 	exit 2
 }
 
-# install_mailpit prints the path of bin/mailpit, installing it when missing or when it
-# is not the pinned version.
-install_mailpit() {
-	local bindir bin
-	bindir="$(repo_root)/bin"
-	bin="$bindir/mailpit"
-	# `go version -m` reads the module version stamped into the binary.
-	if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null |
-		grep -Eq "^\s+mod\s+github.com/axllent/mailpit\s+$MAILPIT_VERSION\s"; then
-		printf '%s\n' "$bin"
-		return
-	fi
-	log "installing Mailpit $MAILPIT_VERSION into $bindir (about 95 s the first time)"
-	mkdir -p "$bindir"
-	GOBIN="$bindir" go install "github.com/axllent/mailpit@$MAILPIT_VERSION" >&2 ||
-		die "go install mailpit@$MAILPIT_VERSION failed"
-	printf '%s\n' "$bin"
-}
+install_mailpit() { install_pinned mailpit github.com/axllent/mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"; }
 
 cmd_start() {
 	[[ $# -eq 1 ]] || usage

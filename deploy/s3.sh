@@ -24,24 +24,7 @@ usage() {
 	exit 2
 }
 
-# install_versitygw prints the path of bin/versitygw, installing it when missing or
-# when it is not the pinned version.
-install_versitygw() {
-	local bindir bin
-	bindir="$(repo_root)/bin"
-	bin="$bindir/versitygw"
-	# `go version -m` reads the module version stamped into the binary.
-	if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null |
-		grep -Eq "^\s+mod\s+github.com/versity/versitygw\s+$VERSITYGW_VERSION\s"; then
-		printf '%s\n' "$bin"
-		return
-	fi
-	log "installing versitygw $VERSITYGW_VERSION into $bindir"
-	mkdir -p "$bindir"
-	GOBIN="$bindir" go install "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION" >&2 ||
-		die "go install versitygw@$VERSITYGW_VERSION failed"
-	printf '%s\n' "$bin"
-}
+install_versitygw() { install_pinned versitygw github.com/versity/versitygw github.com/versity/versitygw/cmd/versitygw "$VERSITYGW_VERSION"; }
 
 cmd_start() {
 	[[ $# -eq 1 ]] || usage

@@ -29,25 +29,7 @@ usage() {
 	exit 2
 }
 
-# install_stripe_mock prints the path of bin/stripe-mock, installing it when missing or
-# when it is not the pinned version.
-install_stripe_mock() {
-	local bindir bin
-	bindir="$(repo_root)/bin"
-	bin="$bindir/stripe-mock"
-	# `go version -m` reads the module version stamped into the binary (stripe-mock's
-	# own -version says "master" when built by go install).
-	if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null |
-		grep -Eq "^\s+mod\s+github.com/stripe/stripe-mock\s+$STRIPE_MOCK_VERSION\s"; then
-		printf '%s\n' "$bin"
-		return
-	fi
-	log "installing stripe-mock $STRIPE_MOCK_VERSION into $bindir"
-	mkdir -p "$bindir"
-	GOBIN="$bindir" go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION" >&2 ||
-		die "go install stripe-mock@$STRIPE_MOCK_VERSION failed"
-	printf '%s\n' "$bin"
-}
+install_stripe_mock() { install_pinned stripe-mock github.com/stripe/stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION"; }
 
 cmd_start() {
 	[[ $# -eq 1 ]] || usage
