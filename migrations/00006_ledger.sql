@@ -56,6 +56,8 @@ CREATE TABLE payouts (
 );
 CREATE INDEX payouts_workshop_idx ON payouts (workshop_id, paid_on DESC);
 
+CREATE SEQUENCE ledger_adjustment_seq;
+
 CREATE TABLE ledger_entries (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     account      text NOT NULL CHECK (account IN ('workshop', 'foundation_shipping',
@@ -109,6 +111,7 @@ CREATE TRIGGER workshop_shares_append_only BEFORE UPDATE OR DELETE ON workshop_s
 
 -- +goose Down
 DROP TABLE ledger_entries;
+DROP SEQUENCE ledger_adjustment_seq;
 DROP TABLE payouts;
 DROP TABLE order_refunds;
 DROP TABLE workshop_shares;

@@ -121,7 +121,7 @@ func (s *Service) applyTo(ctx context.Context, tx *sqlx.Tx, o *Order, ev payment
 			return nil
 		}
 		total := min(ev.AmountMinor, o.Total)
-		return s.refund(ctx, tx, o, total, total-o.RefundedMinor, providerStripe, s.amount(total, "es")+" "+ref, now)
+		return s.refund(ctx, tx, o, total, total-o.RefundedMinor, nil, ref, providerStripe, s.amount(total, "es")+" "+ref, now)
 	}
 	return nil
 }

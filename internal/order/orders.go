@@ -181,6 +181,9 @@ func (s *Service) MarkPaid(ctx context.Context, actor audit.Actor, orderID int64
 			if _, err := tx.ExecContext(ctx, up, o.ID, now, reference); err != nil {
 				return "", fmt.Errorf("record payment: %w", db.Translate(err))
 			}
+			if err := s.postSale(ctx, tx, *o, actorName(actor), now); err != nil {
+				return "", err
+			}
 			return "cash collected " + reference, addEvent(ctx, tx, o.ID, now, EventPaid, actorName(actor), reference)
 		}
 		if err := s.pay(ctx, tx, o, reference, actorName(actor), now); err != nil {
@@ -228,7 +231,8 @@ func (s *Service) Reinstate(ctx context.Context, actor audit.Actor, orderID int6
 	})
 }
 
-// pay moves an open order to paid, commits its stock and emails the confirmation.
+// pay moves an open order to paid, commits its stock, posts the sale to the ledger and
+// emails the confirmation.
 func (s *Service) pay(ctx context.Context, tx *sqlx.Tx, o *Order, ref, actor string, now time.Time) error {
 	if err := move(ctx, tx, o, StatusPaid, now); err != nil {
 		return err
@@ -245,6 +249,9 @@ func (s *Service) pay(ctx context.Context, tx *sqlx.Tx, o *Order, ref, actor str
 		return err
 	}
 	if err := loadLines(ctx, tx, o); err != nil {
+		return err
+	}
+	if err := s.postSale(ctx, tx, *o, actor, now); err != nil {
 		return err
 	}
 	d := s.mailData(*o)
@@ -397,15 +404,21 @@ func (s *Service) RecordRefundFrom(ctx context.Context, actor audit.Actor, order
 		if len(lines) > 0 {
 			detail += " (" + fmt.Sprint(lines) + ")"
 		}
-		return "refund " + detail, s.refund(ctx, tx, o, o.RefundedMinor+amountMinor, amountMinor, actorName(actor), detail, s.now())
+		return "refund " + detail, s.refund(ctx, tx, o, o.RefundedMinor+amountMinor, amountMinor, lines, reference, actorName(actor), detail, s.now())
 	})
 }
 
 // refund sets the refunded total of a locked order to total (amount more than before),
-// moving it to refunded when nothing is left, and emails the shopper.
-func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o *Order, total, amount int64, actor, detail string, now time.Time) error {
+// records the refund (order_refunds: the amount and the lines chosen, empty for an
+// amount) and its ledger entries, moves the order to refunded when nothing is left,
+// and emails the shopper.
+func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o *Order, total, amount int64, lines []int, ref, actor, detail string, now time.Time) error {
+	sold := sold(*o)
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET refunded_minor = $2 WHERE id = $1`, o.ID, total); err != nil {
 		return fmt.Errorf("refunded amount: %w", db.Translate(err))
+	}
+	if err := s.recordRefund(ctx, tx, *o, amount, lines, ref, actor, now, sold); err != nil {
+		return err
 	}
 	o.RefundedMinor = total
 	full := total >= o.Total

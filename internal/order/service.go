@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
 )
@@ -49,6 +50,10 @@ type Options struct {
 	// random bytes, the same for every replica. Empty: a random key per process (links
 	// stop working at restart — for tests and demos only).
 	LinkKey []byte
+	// Ledger receives the sale and refund entries, in the transaction that pays or
+	// refunds an order (default: a ledger on the same pool with its default options and
+	// this clock).
+	Ledger *ledger.Ledger
 	// Now is the clock; tests move it.
 	Now func() time.Time
 }
@@ -86,6 +91,9 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	if len(opts.LinkKey) == 0 {
 		opts.LinkKey = make([]byte, 32)
 		_, _ = rand.Read(opts.LinkKey)
+	}
+	if opts.Ledger == nil {
+		opts.Ledger = ledger.New(conn, ledger.Options{Currency: opts.Currency, Now: opts.Now})
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Service{db: conn, mail: mail, opts: opts}
