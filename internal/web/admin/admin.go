@@ -16,6 +16,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/kit"
@@ -39,6 +40,9 @@ type Handler struct {
 	Orders *order.Service
 	// Card refunds card payments; nil when the store takes no cards.
 	Card payment.Provider
+	// Ledger runs the workshops' accounts (overview, payouts, shares) and the public
+	// impact settings; nil leaves /admin/ledger unmounted.
+	Ledger *ledger.Ledger
 }
 
 // Routes registers the admin pages on r, a group already at /admin behind login and
@@ -75,6 +79,9 @@ func (h *Handler) Routes(r gin.IRouter) {
 
 	if h.Orders != nil {
 		h.orderRoutes(r)
+	}
+	if h.Ledger != nil {
+		h.ledgerRoutes(r)
 	}
 
 	if h.Products != nil {

@@ -23,12 +23,15 @@ type Document struct {
 	Subtitle string  // facility, city
 	Meta     []Field // period, issuer (name, NIT), generated on…
 	Sections []Section
-	Note     string    // a closing paragraph (what the document is, what it is not)
-	Footer   string    // every page's foot, before the page number ("Página %d")
-	PageFmt  string    // "Página %d de %s" (the second verb is the page count)
-	Created  time.Time // the document's creation date (metadata)
-	Lang     string    // "es" or "en"
-	Author   string    // the foundation's name (metadata)
+	Note     string // a closing paragraph (what the document is, what it is not)
+	// Signature, when set, closes the document with a line to sign above this caption
+	// ("Firma y sello de la Fundación Libres").
+	Signature string
+	Footer    string    // every page's foot, before the page number ("Página %d")
+	PageFmt   string    // "Página %d de %s" (the second verb is the page count)
+	Created   time.Time // the document's creation date (metadata)
+	Lang      string    // "es" or "en"
+	Author    string    // the foundation's name (metadata)
 }
 
 // Field is a label and its value.
@@ -106,6 +109,16 @@ func Write(w io.Writer, d Document) error {
 		f.SetFont("Helvetica", "I", 8.5)
 		f.SetTextColor(60, 60, 60)
 		f.MultiCell(width, 4.5, tr(d.Note), "", "L", false)
+	}
+	if d.Signature != "" {
+		f.Ln(18)
+		f.SetDrawColor(0, 0, 0)
+		y := f.GetY()
+		f.Line(margin, y, margin+80, y)
+		f.Ln(1.5)
+		f.SetFont("Helvetica", "", 9)
+		f.SetTextColor(0, 0, 0)
+		f.MultiCell(80, 4.5, tr(d.Signature), "", "L", false)
 	}
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("lay out %q: %w", d.Title, err)

@@ -16,11 +16,12 @@ func TestWriteSpanish(t *testing.T) {
 		Sections: []Section{
 			{Heading: "Cifras", Fields: []Field{{"Ventas brutas", "$\u00a0189.000"}}},
 			{Heading: "Ventas por producto", Table: &Table{Head: []string{"Producto", "Talla", "Unidades"},
-				Rows: [][]string{{"Mochila wayúu de colores con un nombre muy largo que se parte en varias líneas", "Única", "3"}},
+				Rows:  [][]string{{"Mochila wayúu de colores con un nombre muy largo que se parte en varias líneas", "Única", "3"}},
 				Right: []bool{false, false, true}, Widths: []float64{3, 1, 1}, Total: []string{"Total", "", "3"}}},
 			{Heading: "Pagos", Table: &Table{Head: []string{"Fecha", "Valor"}}, Empty: "Ningún pago este mes."},
 		},
-		Note: "Cifras del taller; no nombra a ninguna persona.", Footer: "Fundación Libres", PageFmt: "Página %d de %s",
+		Note: "Cifras del taller; no nombra a ninguna persona.", Signature: "Firma y sello de la Fundación",
+		Footer: "Fundación Libres", PageFmt: "Página %d de %s",
 		Created: time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC), Lang: "es", Author: "Fundación Libres"}
 	var buf bytes.Buffer
 	if err := Write(&buf, d); err != nil {

@@ -2,11 +2,13 @@ package shop
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +16,7 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -99,7 +102,10 @@ func (s *Handler) handleWorkshop(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	v := WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang, 4)}
+	v := WorkshopPageView{WorkshopView: WorkshopView{Workshop: s.workshopCard(w, lang), Products: s.cards(res.Cards, lang, 4)}}
+	if v.Impact, err = s.impact(ctx, lang, w.ID); err != nil {
+		return err
+	}
 	v.ConsentNote = s.T(lang, "consent.workshop_only")
 	if w.PeoplePhotos {
 		v.ConsentNote = s.T(lang, "consent.people_photos")
@@ -114,6 +120,69 @@ func (s *Handler) handleWorkshop(c *gin.Context, lang string) error {
 	}
 	pg.Data = v
 	return s.Render(c, http.StatusOK, "shop/workshop", pg)
+}
+
+// WorkshopPageView is the workshop page: the workshop, its products, and the figures
+// the foundation publishes about it.
+type WorkshopPageView struct {
+	WorkshopView
+	Impact []ImpactFigure
+}
+
+// ImpactFigure is one public figure of a workshop ("Piezas vendidas este año: 37").
+type ImpactFigure struct{ Label, Value string }
+
+// ImpactFigures are the aggregate figures a workshop page may show, in page order. Each
+// shows only when its site setting (ImpactSetting) is "1", which staff set at
+// /admin/impact; none is ever a person's earnings.
+var ImpactFigures = []string{"items_sold_year", "items_sold", "products_on_sale", "since"}
+
+// ImpactSetting is the site setting that turns a figure on: "impact.items_sold_year".
+func ImpactSetting(name string) string { return "impact." + name }
+
+// impact is the figures of a workshop the foundation chose to publish; none when the
+// shop runs without the ledger or every figure is off.
+func (s *Handler) impact(ctx context.Context, lang string, workshopID int64) ([]ImpactFigure, error) {
+	if s.Ledger == nil {
+		return nil, nil
+	}
+	var on []string
+	for _, name := range ImpactFigures {
+		v, err := s.Catalog.Setting(ctx, ImpactSetting(name))
+		if err != nil {
+			return nil, err
+		}
+		if v == "1" {
+			on = append(on, name)
+		}
+	}
+	if len(on) == 0 {
+		return nil, nil
+	}
+	im, err := s.Ledger.Impact(ctx, workshopID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ImpactFigure
+	for _, name := range on {
+		var value string
+		switch name {
+		case "items_sold_year":
+			value = strconv.Itoa(im.ItemsSoldThisYear)
+		case "items_sold":
+			value = strconv.Itoa(im.ItemsSold)
+		case "products_on_sale":
+			value = strconv.Itoa(im.ProductsOnSale)
+		case "since":
+			if im.FirstSale == nil {
+				continue
+			}
+			m := im.FirstSale.In(ledger.Bogota)
+			value = s.T(lang, "statements.month_year", s.T(lang, "statements.month."+strconv.Itoa(int(m.Month()))), m.Year())
+		}
+		out = append(out, ImpactFigure{Label: s.T(lang, "statements.impact.public."+name), Value: value})
+	}
+	return out, nil
 }
 
 // handleContent serves a page kept as web/content/{lang}/NAME.html. Its first two lines

@@ -12,6 +12,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/i18n"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/kit"
@@ -27,6 +28,8 @@ type Handler struct {
 	Card payment.Provider
 	// Accounts answers whether a logged-in shopper already accepted the data policy.
 	Accounts *account.Service
+	// Ledger gives the workshop pages their public figures; nil shows none.
+	Ledger *ledger.Ledger
 
 	lookups *limiter // order look-ups by number + email, per address
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/seed"
@@ -173,6 +174,12 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 		}
 		var v int64
 		switch prev := parts[i-1]; {
+		case p == ":month":
+			// A statement's month: the current one (Bogotá), which every workshop has.
+			parts[i] = time.Now().In(ledger.Bogota).Format("2006-01")
+			continue
+		case p == ":workshop":
+			v, owned = f.workshopA, true
 		case p == ":photo":
 			f.n++
 			key := fmt.Sprintf("photos/authz%028d", f.n)

@@ -19,6 +19,7 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
@@ -53,6 +54,9 @@ type Deps struct {
 	Card payment.Provider
 	// Stripe verifies Stripe's webhooks; nil leaves /webhooks/stripe unmounted.
 	Stripe *payment.Stripe
+	// Ledger is the workshops' accounts: statements (studio), overview and payouts
+	// (admin), public impact figures (shop); nil leaves those pages out.
+	Ledger *ledger.Ledger
 }
 
 // Site is the assembled web side.
@@ -70,7 +74,7 @@ type Site struct {
 func New(d Deps) (*Site, error) {
 	s := &Site{Deps: d}
 	s.Shop = shop.New(nil, d.Catalog)
-	s.Shop.Orders, s.Shop.Card, s.Shop.Accounts = d.Orders, d.Card, d.Accounts
+	s.Shop.Orders, s.Shop.Card, s.Shop.Accounts, s.Shop.Ledger = d.Orders, d.Card, d.Accounts, d.Ledger
 	o := kit.Options{Log: d.Log, WebFS: d.WebFS, BaseURL: d.BaseURL, MediaBaseURL: d.MediaBaseURL,
 		Demo: d.Demo, Seller: d.Seller, Nav: s.Shop.Navigation}
 	if d.Accounts != nil {
@@ -89,10 +93,10 @@ func New(d Deps) (*Site, error) {
 	s.Accounts = &accounts.Handler{Kit: k, Accounts: d.Accounts, SessionMax: d.SessionMax, AfterLogin: s.Shop.MergeCart,
 		Orders: d.Orders}
 	s.Studio = &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
-		Preview: s.Shop.Preview, Base: "/studio"}
+		Preview: s.Shop.Preview, Base: "/studio", Ledger: d.Ledger}
 	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB, Orders: d.Orders, Card: d.Card,
-		Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
-			Preview: s.Shop.Preview, Base: "/admin"}}
+		Ledger: d.Ledger, Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
+			Preview: s.Shop.Preview, Base: "/admin", Ledger: d.Ledger}}
 	return s, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/web/kit"
 )
@@ -21,6 +22,8 @@ type Handler struct {
 	Catalog *catalog.Store
 	Editor  *catalog.Editor
 	Photos  media.Store
+	// Ledger reads the workshops' statements; nil leaves them unmounted.
+	Ledger *ledger.Ledger
 	// Preview renders a product as the shop shows it (shop.Handler.Preview).
 	Preview func(c *gin.Context, lang string, p catalog.Product) error
 	// Base is the room's prefix: "/studio" for leads, "/admin" for staff.
@@ -35,6 +38,7 @@ func (h *Handler) Routes(r gin.IRouter) {
 	h.ProductRoutes(r)
 	r.GET("/stock", h.HandlePrivate(h.stockSheet))
 	r.POST("/stock", h.HandlePrivate(h.saveStock))
+	h.StatementRoutes(r)
 }
 
 // ProductRoutes registers the product editor under r: /products/new, /products/:id and

@@ -15,6 +15,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
@@ -27,6 +28,7 @@ type Env struct {
 	Photos   *media.DiskStore
 	Accounts *account.Service
 	Orders   *order.Service // transfer and cash on delivery; no card provider
+	Ledger   *ledger.Ledger // the orders' ledger: their sales and refunds post to it
 	Seller   config.Seller  // the sample seller of an unconfigured store
 	Log      *slog.Logger   // discards
 }
@@ -78,8 +80,9 @@ func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err er
 	if err != nil {
 		return env, cleanup, err
 	}
-	return Env{DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}),
-		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"),
+	led := ledger.New(conn, ledger.Options{})
+	return Env{DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
+		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"), Ledger: led,
 			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."}}),
 		Seller: cfg.Seller, Log: quiet}, cleanup, nil
 }
