@@ -15,11 +15,11 @@ import (
 
 // WorkshopTotals is one workshop in the overview.
 type WorkshopTotals struct {
-	WorkshopID  int64
-	Name        string
-	Slug        string
-	ShareBps    int // in force now
-	Units       int // sold minus wholly refunded
+	WorkshopID  int64  `db:"workshop_id"`
+	Name        string `db:"name"`
+	Slug        string `db:"slug"`
+	ShareBps    int    // in force now
+	Units       int    // sold minus wholly refunded
 	Gross       int64
 	Refunds     int64 // positive
 	Net         int64

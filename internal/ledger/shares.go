@@ -63,10 +63,20 @@ func (l *Ledger) SetShare(ctx context.Context, actor audit.Actor, workshopID int
 		if err := lockWorkshop(ctx, tx, workshopID); err != nil {
 			return err
 		}
-		// After the lock: every sale posted before it is older than now.
+		// Under the lock no sale of the workshop is being posted: the share starts after
+		// every sale already posted (whatever the clocks of other replicas say), so
+		// each keeps the share it was posted with.
 		start := DayStart(from).UTC()
 		if now := l.now(); start.Before(now) {
 			start = now
+		}
+		var last *time.Time
+		const sel = `SELECT max(occurred_at) FROM ledger_entries WHERE workshop_id = $1 AND kind = 'sale'`
+		if err := tx.GetContext(ctx, &last, sel, workshopID); err != nil {
+			return fmt.Errorf("last sale: %w", db.Translate(err))
+		}
+		if last != nil && !start.After(*last) {
+			start = last.UTC().Add(time.Microsecond)
 		}
 		before, err := l.ShareAt(ctx, tx, workshopID, start)
 		if err != nil {
