@@ -1,4 +1,5 @@
-// Command libres runs the Libres storefront: serve, migrate up|down|status, seed demo.
+// Command libres runs the Libres storefront: serve, migrate up|down|status, seed demo,
+// reconcile.
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
@@ -38,6 +40,7 @@ commands:
   seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
   seed logins              print the demo accounts' logins, when the store holds the demo
   user create --role admin --email ADDR [--name N]   add a user (password read from stdin; generated at a terminal)
+  reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]    check the ledger against orders, refunds and payouts (exit 1 on a difference)
 
 configuration comes from environment variables; see README.md.
 `
@@ -91,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return seedCmd(ctx, cfg, log, args[1:], stdout)
 	case "user":
 		return userCmd(ctx, cfg, log, args[1:], stdin, stdout)
+	case "reconcile":
+		return reconcileCmd(ctx, cfg, args[1:], stdout)
 	default:
 		return errUsage
 	}
@@ -278,6 +283,7 @@ func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) (*order.Se
 		methods = append([]payment.Method{payment.MethodCard}, methods...)
 	}
 	return order.New(conn, queue, order.Options{
+		Ledger:             ledger.New(conn, ledger.Options{}),
 		BaseURL:            cfg.BaseURL,
 		ManualHold:         time.Duration(o.ManualHoldHours) * time.Hour,
 		Shipping:           order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom, ByDepartment: o.ShippingByDepartment},
