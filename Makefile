@@ -8,6 +8,8 @@
 #   make bench   wrk against the listing and a product page, relative to a baseline program
 #   make audit   Lighthouse (all four categories) on home, a listing and a product:
 #                prints the scores, reports in build/audit/
+#   make reconcile  check the ledger of the `make run` database against its orders,
+#                refunds and payouts (RECONCILE_ARGS='--from 2026-01-01 --to 2026-01-31')
 #   make lint    gofmt, go vet, staticcheck (pinned; fetched through the Go proxy)
 #   make build   bin/libres
 # The work is in deploy/*.sh so that it can be run and read without make.
@@ -16,9 +18,9 @@ SHELL := bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # Command-line variables reach the scripts through the environment.
-export GOTEST_ARGS GOTEST_PKGS
+export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS
 
-.PHONY: run test bench audit lint build
+.PHONY: run test bench audit lint build reconcile
 
 run:
 	deploy/run.sh
@@ -31,6 +33,9 @@ bench:
 
 audit:
 	deploy/audit.sh
+
+reconcile:
+	deploy/reconcile.sh
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.*' -not -path './node_modules/*' -print0 | xargs -0 -r gofmt -l); \

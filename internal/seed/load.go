@@ -33,7 +33,8 @@ type Options struct {
 
 // Load writes the demo catalog: photos first (content-hashed keys, so a retry stores
 // nothing twice), then every row in one transaction, so a failure leaves no half catalog.
-// The demo accounts (DemoUsers) come in the same transaction.
+// The demo accounts (DemoUsers) come in the same transaction; the demo orders
+// (DemoOrders) follow, through the order service.
 // Loading into a store that already has products is an error (ErrNotEmpty) unless
 // opts.IfEmpty, when it is a no-op.
 func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logger, opts Options) error {
@@ -118,6 +119,10 @@ func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logge
 	})
 	if err != nil {
 		return fmt.Errorf("load demo catalog: %w", err)
+	}
+	// Orders go through the order service, each in its own transaction, after the catalog.
+	if err := DemoOrders(ctx, conn, log); err != nil {
+		return fmt.Errorf("load demo orders: %w", err)
 	}
 	log.Info("demo catalog loaded", "workshops", len(Workshops()), "products", len(products), "duration", time.Since(start).Round(time.Millisecond))
 	return nil

@@ -70,6 +70,8 @@ func TestLoadDemoIntoPostgresAndS3(t *testing.T) {
 		t.Fatalf("after seed: %+v; want 6+ workshops, 40+ active products, none with fewer than 2 photos, demo flag", c)
 	}
 
+	checkDemoLedger(t, conn)
+
 	// A stored photo is publicly readable, a JPEG, and carries no metadata segment.
 	var key string
 	if err := conn.GetContext(ctx, &key, `SELECT object_key || '/' || renditions[1] || '.jpg' FROM photos LIMIT 1`); err != nil {
