@@ -17,6 +17,7 @@ import (
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/web/kit"
+	"github.com/libres/storefront/internal/web/studio"
 )
 
 const ledgerPath = "/admin/ledger"
@@ -140,7 +141,7 @@ func (h *Handler) renderLedger(c *gin.Context, lang string, p period, formFor in
 	month := ledger.MonthStart(p.from)
 	var t ledger.WorkshopTotals
 	for _, w := range ov.Workshops {
-		v.Rows = append(v.Rows, LedgerRow{ID: w.WorkshopID, Name: w.Name, ShareRate: bps(w.ShareBps, lang),
+		v.Rows = append(v.Rows, LedgerRow{ID: w.WorkshopID, Name: w.Name, ShareRate: studio.Percent(w.ShareBps, lang),
 			StatementURL: withLang(c, ledgerPath+"/"+itoa(w.WorkshopID)+"/"+month.Format("2006-01")),
 			ShareURL:     withLang(c, "/admin/workshops/"+itoa(w.WorkshopID)+"/share"),
 			Units:        w.Units, Gross: m(w.Gross), Refunds: m(w.Refunds), Net: m(w.Net), Share: m(w.Share),
@@ -280,25 +281,4 @@ func (h *Handler) ledgerNav(c *gin.Context, lang, current string) Nav {
 		n.Items = append(n.Items, NavItem{Label: h.T(lang, s.key), URL: withLang(c, s.path), Current: s.path == current})
 	}
 	return n
-}
-
-// bps writes a share in basis points as a percentage: "60 %", "60.5%".
-func bps(n int, lang string) string {
-	whole, frac := n/100, n%100
-	s := itoa(int64(whole))
-	if frac != 0 {
-		sep := "."
-		if lang == "es" {
-			sep = ","
-		}
-		d := itoa(int64(frac + 100))[1:]
-		if d[1] == '0' {
-			d = d[:1]
-		}
-		s += sep + d
-	}
-	if lang == "es" {
-		return s + "\u00a0%"
-	}
-	return s + "%"
 }

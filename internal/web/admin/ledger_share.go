@@ -10,6 +10,7 @@ import (
 
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/web/kit"
+	"github.com/libres/storefront/internal/web/studio"
 )
 
 // ShareView is /admin/workshops/:id/share: the workshop's revenue share (its fund's
@@ -87,7 +88,7 @@ func (h *Handler) renderShare(c *gin.Context, lang string, status int, id int64,
 		LedgerURL: withLang(c, ledgerPath)}
 	inForce := false
 	for _, s := range shares { // newest first: the first that has begun is in force
-		r := ShareRow{Rate: bps(s.Bps, lang), From: s.EffectiveFrom.In(ledger.Bogota).Format(time.DateOnly),
+		r := ShareRow{Rate: studio.Percent(s.Bps, lang), From: s.EffectiveFrom.In(ledger.Bogota).Format(time.DateOnly),
 			By: s.CreatedBy, At: localTime(s.CreatedAt)}
 		if !inForce && !s.EffectiveFrom.After(now) {
 			r.InForce, inForce = true, true
@@ -96,7 +97,7 @@ func (h *Handler) renderShare(c *gin.Context, lang string, status int, id int64,
 		v.History = append(v.History, r)
 	}
 	if !inForce {
-		v.Current, v.Default = bps(h.Ledger.Options().DefaultShareBps, lang), true
+		v.Current, v.Default = studio.Percent(h.Ledger.Options().DefaultShareBps, lang), true
 	}
 	p := h.page(c, lang, "statements.share.title", w.Name)
 	p.Data = v

@@ -193,8 +193,8 @@ func fmtMoney(minor int64, currency, lang string) string {
 	return money.Format(money.Amount{Minor: minor, Currency: currency}, lang)
 }
 
-// fmtBps writes a share in basis points as a percentage: "60 %", "60.5%".
-func fmtBps(bps int, lang string) string {
+// Percent writes a share in basis points as a percentage: "60 %" (es), "60.5%" (en).
+func Percent(bps int, lang string) string {
 	s := strconv.Itoa(bps / 100)
 	if r := bps % 100; r != 0 {
 		dec := strconv.Itoa(r + 100)[1:]

@@ -120,7 +120,7 @@ func (h *Handler) statementPDF(c *gin.Context, lang string) error {
 	et := &pdf.Table{Head: []string{h.T(lang, "statements.col.date"), h.T(lang, "statements.col.kind"),
 		h.T(lang, "statements.col.ref"), h.T(lang, "statements.col.item"), h.T(lang, "statements.col.qty"),
 		h.T(lang, "statements.col.amount"), h.T(lang, "statements.col.share")},
-		Right: []bool{false, false, false, false, true, true, true}, Widths: []float64{1.5, 1.3, 1.4, 3, 0.7, 1.6, 1.6}}
+		Right: []bool{false, false, false, false, true, true, true}, Widths: []float64{1.5, 1.2, 1.8, 2.8, 0.7, 1.5, 1.5}}
 	for _, e := range h.entryRows(lang, st) {
 		et.Rows = append(et.Rows, []string{e.Date, e.Kind, e.Ref, e.Item, e.Quantity, e.Amount, e.Share})
 	}

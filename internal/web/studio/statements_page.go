@@ -3,7 +3,6 @@ package studio
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -95,7 +94,7 @@ func (h *Handler) statementFigures(lang string, st ledger.Statement) []Figure {
 		{Label: h.T(lang, "statements.fig.gross"), Value: m(st.Gross)},
 		{Label: h.T(lang, "statements.fig.refunds"), Value: m(-st.Refunds)},
 		{Label: h.T(lang, "statements.fig.net"), Value: m(st.Net), Total: true},
-		{Label: h.T(lang, "statements.fig.share_rate"), Value: fmtBps(st.ShareBps, lang)},
+		{Label: h.T(lang, "statements.fig.share_rate"), Value: Percent(st.ShareBps, lang)},
 		{Label: h.T(lang, "statements.fig.share"), Value: m(st.Share), Total: true},
 		{Label: h.T(lang, "statements.fig.foundation"), Value: m(st.Net - st.Share)},
 		{Label: h.T(lang, "statements.fig.opening"), Value: m(st.OpeningBalance)},
@@ -207,6 +206,3 @@ func (h *Handler) productionView(lang string, t target, pr ledger.Production) Pr
 	}
 	return v
 }
-
-// monthEnd is the last day of a month, for "1–31 de marzo".
-func monthEnd(m time.Time) time.Time { return m.AddDate(0, 1, -1) }
