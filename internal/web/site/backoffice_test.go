@@ -200,7 +200,7 @@ func TestStudioRefusesBadInput(t *testing.T) {
 	_, edit := b.get(fmt.Sprintf("/studio/products/%d", productA))
 	version, _ := edit.Find(`form.form input[name="version"]`).First().Attr("value")
 	stale := url.Values{"version": {version}, "rows": {"0"}, "action": {"save"}}
-	edit.Find(`form.form-wide input[type="text"], form.form-wide textarea, form.form-wide select`).Each(func(_ int, s *goquery.Selection) {
+	edit.Find(`form.form-wide input[type="text"], form.form-wide input[type="hidden"], form.form-wide textarea, form.form-wide select`).Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
 		val, _ := s.Attr("value")
 		if goquery.NodeName(s) == "textarea" {
