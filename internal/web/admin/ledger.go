@@ -273,12 +273,6 @@ func (h *Handler) localiseFieldErrors(f *kit.Form, prefix string) {
 	}
 }
 
-// ledgerNav is the admin navigation with the ledger and public-impact sections, marked
-// when current.
-func (h *Handler) ledgerNav(c *gin.Context, lang, current string) Nav {
-	n := h.nav(c, lang, current)
-	for _, s := range []struct{ key, path string }{{"statements.nav.admin", ledgerPath}, {"statements.impact.nav", impactPath}} {
-		n.Items = append(n.Items, NavItem{Label: h.T(lang, s.key), URL: withLang(c, s.path), Current: s.path == current})
-	}
-	return n
-}
+// ledgerNav is the admin navigation (which lists the ledger and public-impact sections
+// when the ledger is on).
+func (h *Handler) ledgerNav(c *gin.Context, lang, current string) Nav { return h.nav(c, lang, current) }

@@ -103,6 +103,9 @@ func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 	if h.Base == "/studio" {
 		items = append([]struct{ key, url string }{{"studio.nav.dashboard", "/studio"}}, items...)
 		items = append(items, struct{ key, url string }{"studio.nav.stock", "/studio/stock"})
+		if h.Ledger != nil {
+			items = append(items, struct{ key, url string }{"statements.nav.studio", "/studio/statements"})
+		}
 	} else {
 		items = append([]struct{ key, url string }{{"studio.nav.admin", "/admin"}}, items...)
 	}
