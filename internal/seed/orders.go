@@ -156,15 +156,19 @@ func demoPlace(ctx context.Context, svc *order.Service, userID int64, method pay
 	return svc.Place(ctx, token, userID, in)
 }
 
-// demoVariants returns, for every workshop, variants of its active products with stock
-// (a few, by id), and the workshop of the demo lead.
+// demoVariants returns, for every workshop, variants of its active products with
+// plenty of stock (a few, by id), and the workshop of the demo lead. Each workshop's
+// first product is left alone, untouched by orders, as the first thing a newcomer
+// edits (its sizes can still be removed: no order holds them).
 func demoVariants(ctx context.Context, conn *sqlx.DB) (map[int64][]int64, int64, error) {
 	var rows []struct {
 		WorkshopID int64 `db:"workshop_id"`
 		VariantID  int64 `db:"variant_id"`
 	}
 	const sel = `SELECT p.workshop_id, v.id AS variant_id FROM variants v JOIN products p ON p.id = v.product_id
-		WHERE p.status = 'active' AND v.stock_on_hand >= 4 ORDER BY p.workshop_id, p.id, v.id`
+		WHERE p.status = 'active' AND v.stock_on_hand >= 8
+			AND p.id <> (SELECT min(f.id) FROM products f WHERE f.workshop_id = p.workshop_id)
+		ORDER BY p.workshop_id, p.id, v.id`
 	if err := sqlx.SelectContext(ctx, conn, &rows, sel); err != nil {
 		return nil, 0, fmt.Errorf("demo variants: %w", err)
 	}
