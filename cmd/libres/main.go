@@ -222,7 +222,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		go func() { _ = sweeper.Run(ctx) }()
 	}
 	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, Photos: photos,
-		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe})
+		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
+		Ledger: orders.Options().Ledger})
 	if err != nil {
 		return err
 	}
