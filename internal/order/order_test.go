@@ -48,6 +48,9 @@ func TestInvalidTransitionsChangeNothing(t *testing.T) {
 	wantErr(t, err, apperr.Conflict, keyCODOnly)
 	_, err = f.svc.MarkPaid(ctx, staff, o.ID, "x")
 	wantErr(t, err, apperr.Conflict, keyNotManual)
+	if n := f.count(t, `SELECT count(*) FROM order_events`); n != events {
+		t.Fatalf("refused moves wrote %d timeline events", n-events)
+	}
 	if _, err := f.svc.Cancel(ctx, staff, o.ID, "sin pago"); err != nil {
 		t.Fatal(err)
 	}
