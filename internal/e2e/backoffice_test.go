@@ -110,6 +110,12 @@ func stepAdminLogin(ctx context.Context, j *boJourney) error {
 
 // adminLogIn logs the demo admin in at /login, which leads to the admin's dashboard.
 func adminLogIn(ctx context.Context, tb *tab) error {
+	return logIn(ctx, tb, demoAdmin, "/admin", "Administración")
+}
+
+// logIn logs a demo account in at /login; it must land on the page at path with the
+// heading.
+func logIn(ctx context.Context, tb *tab, email, path, heading string) error {
 	if err := navigateOK(ctx, tb.base+"/login"); err != nil {
 		return err
 	}
@@ -117,18 +123,18 @@ func adminLogIn(ctx context.Context, tb *tab) error {
 		return err
 	}
 	if err := chromedp.Do(ctx,
-		typeInto(`#f-email`, "admin@libres.example"),
-		typeInto(`#f-password`, "Libres-demo-2026!"),
+		typeInto(`#f-email`, email),
+		typeInto(`#f-password`, demoPassword),
 	); err != nil {
 		return fmt.Errorf("fill the login form: %w", err)
 	}
 	if err := pressAndLoad(ctx, tb.vp, passwordGo); err != nil {
 		return err
 	}
-	if err := wantPath(ctx, "/admin"); err != nil {
+	if err := wantPath(ctx, path); err != nil {
 		return err
 	}
-	return wantHeading(ctx, "Administración")
+	return wantHeading(ctx, heading)
 }
 
 func stepUsers(ctx context.Context, j *boJourney) error {

@@ -14,9 +14,9 @@ import (
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, axe, html, lighthouse)
 //
-// The six parts run at the same time: Lighthouse spends most of its time waiting for
+// The seven parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
 // visited one after the other (the checkout part's card path runs beside its two
@@ -93,6 +93,15 @@ func TestBrowser(t *testing.T) {
 		}
 		card.Wait()
 		sh.audit.vnu(t, e, vnuRep)
+	})
+
+	part(t, &parts, "ledger", func(t *testing.T) {
+		// The journey first, then the phone's look at the pages it reached (the lead's
+		// figures must not move under the journey's checks, so not at the same time).
+		audit := newLiveAudit(a, axeSrc(t), axeRep)
+		t.Run("desktop", func(t *testing.T) { runLedger(t, s, browser, a, audit) })
+		t.Run("phone", func(t *testing.T) { runLedgerPhone(t, s, browser, a, audit) })
+		audit.vnu(t, e, vnuRep)
 	})
 
 	part(t, &parts, "axe", func(t *testing.T) {

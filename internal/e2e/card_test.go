@@ -91,7 +91,7 @@ func stepCardProduct(ctx context.Context, j *cardJourney) error {
 	if err := navigateOK(ctx, j.tab.base+href+"?sort=price_asc"); err != nil {
 		return err
 	}
-	_, j.sizes, err = productWithSizes(ctx, j.tab, 1)
+	_, j.sizes, err = productWithSizes(ctx, j.tab, 1, nil)
 	return err
 }
 

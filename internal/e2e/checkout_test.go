@@ -141,13 +141,14 @@ func stepCheapProduct(ctx context.Context, j *buyJourney) error {
 	if err := navigateOK(ctx, j.tab.base+href+"?sort=price_asc"); err != nil {
 		return err
 	}
-	j.product, j.sizes, err = productWithSizes(ctx, j.tab, 2)
+	j.product, j.sizes, err = productWithSizes(ctx, j.tab, 2, nil)
 	return err
 }
 
-// productWithSizes opens the listing's products in turn until one offers at least n
-// sizes, and returns its path and the sizes that can be chosen.
-func productWithSizes(ctx context.Context, tb *tab, n int) (string, []variantState, error) {
+// productWithSizes opens the listing's products in turn (but those skip, if not nil,
+// leaves out) until one offers at least n sizes, and returns its path and the sizes
+// that can be chosen.
+func productWithSizes(ctx context.Context, tb *tab, n int, skip func(href string) bool) (string, []variantState, error) {
 	listing, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		return "", nil, err
@@ -157,6 +158,9 @@ func productWithSizes(ctx context.Context, tb *tab, n int) (string, []variantSta
 		return "", nil, err
 	}
 	for _, href := range hrefs {
+		if skip != nil && skip(href) {
+			continue
+		}
 		link := chromedp.Search(fmt.Sprintf(`(//main//a[@href=%q])[1]`, href))
 		if err := pressAndLoad(ctx, tb.vp, link); err != nil {
 			return "", nil, err

@@ -9,9 +9,12 @@
 //     journey (staff invite a workshop lead by email, read from Mailpit; the lead sets a
 //     password and publishes a product with sizes and a photo) and a checkout journey
 //     (cart, checkout with the total, a transfer order, its email; staff mark it paid
-//     and shipped) on a phone and on a desktop viewport, and a card payment up to the
-//     hand-off to Stripe's page (stripe-mock behind a recorder), saving a full-page PNG
-//     of every step;
+//     and shipped) on a phone and on a desktop viewport, a card payment up to the
+//     hand-off to Stripe's page (stripe-mock behind a recorder), and a revenue
+//     attribution journey (a guest buys two sizes from the demo lead's workshop by
+//     transfer, staff mark it paid and refund a line; the lead's monthly statement,
+//     its PDF and CSV, the production record and the admin's ledger follow), saving a
+//     full-page PNG of every step;
 //   - run axe-core inside the page on the main page types and on the logged-in, cart,
 //     checkout and order pages the journeys reach (no serious or critical violations,
 //     nothing wider than the phone's screen);
