@@ -168,6 +168,9 @@ func (h *Handler) workshopMonths(ctx context.Context, lang string, w catalog.Wor
 // statementNav is the room's navigation with the statements marked: the studio's own
 // list, or the admin's ledger overview.
 func (h *Handler) statementNav(c *gin.Context, lang string) Nav {
+	if h.Base == "/studio" {
+		return h.nav(c, lang, "/studio/statements") // the studio's menu lists the statements
+	}
 	n := h.nav(c, lang, "")
 	url, key := "/studio/statements", "statements.nav.studio"
 	if h.Base != "/studio" {
