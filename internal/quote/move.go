@@ -61,6 +61,11 @@ func (s *Service) Decline(ctx context.Context, companyID, userID, id int64, reas
 	}
 	var q Quote
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var one int
+		const member = `SELECT 1 FROM users WHERE id = $1 AND company_id = $2 AND disabled_at IS NULL`
+		if err := sqlx.GetContext(ctx, tx, &one, member, userID, companyID); err != nil {
+			return fmt.Errorf("user %d of company %d: %w", userID, companyID, db.Translate(err))
+		}
 		var err error
 		q, err = s.move(ctx, tx, audit.Actor{ID: userID}, id, companyID, StatusDeclined, reason)
 		return err

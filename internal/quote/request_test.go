@@ -175,6 +175,11 @@ func TestOtherCompanyIsNotFound(t *testing.T) {
 	if s := f.status(t, q.ID); s != StatusQuoted {
 		t.Fatalf("status after another company's decline = %s", s)
 	}
+	_, err = f.svc.Decline(ctx, a, ub, q.ID, "no") // b's user naming company a
+	wantCode(t, err, apperr.NotFound, "")
+	if s := f.status(t, q.ID); s != StatusQuoted {
+		t.Fatalf("status after a stranger's decline = %s", s)
+	}
 	qs, err := f.svc.List(ctx, b)
 	if err != nil || len(qs) != 0 {
 		t.Fatalf("other company's list = %v, %v", qs, err)
