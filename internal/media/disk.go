@@ -142,10 +142,12 @@ var contentTypes = map[string]string{
 	".webp": "image/webp",
 }
 
-// Handler serves stored files. The request path, after any mount prefix
-// has been stripped (e.g. http.StripPrefix("/media", h)), is the key;
-// paths that are not valid keys (traversal, hidden files, directories)
-// get 404 without touching the filesystem.
+// Handler serves the public files: keys under PublicPrefix (photos), as the S3 bucket
+// policy does; private keys (a company's logo files under quotes/) are 404 here and are
+// served, if at all, by an authenticated handler. The request path, after any mount
+// prefix has been stripped (e.g. http.StripPrefix("/media", h)), is the key; paths that
+// are not valid keys (traversal, hidden files, directories) get 404 without touching
+// the filesystem.
 func (d *DiskStore) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
@@ -154,7 +156,7 @@ func (d *DiskStore) Handler() http.Handler {
 			return
 		}
 		key := strings.TrimPrefix(req.URL.Path, "/")
-		if validateKey(key) != nil {
+		if validateKey(key) != nil || !strings.HasPrefix(key, PublicPrefix) {
 			http.NotFound(w, req)
 			return
 		}

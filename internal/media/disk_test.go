@@ -98,6 +98,9 @@ func TestDiskHandler(t *testing.T) {
 	if err := d.Put(ctx, "notes/readme.txt", []byte("<script>x</script>"), "text/html"); err != nil {
 		t.Fatal(err)
 	}
+	if err := d.Put(ctx, "quotes/logo.pdf", []byte("%PDF-1.4 a company's logo"), "application/pdf"); err != nil {
+		t.Fatal(err)
+	}
 	h := http.StripPrefix("/media", d.Handler())
 
 	tests := []struct {
@@ -107,7 +110,8 @@ func TestDiskHandler(t *testing.T) {
 	}{
 		{"GET", "/media/photos/p1/320.jpg", 200, "image/jpeg"},
 		{"HEAD", "/media/photos/p1/320.jpg", 200, "image/jpeg"},
-		{"GET", "/media/notes/readme.txt", 200, "application/octet-stream"},
+		{"GET", "/media/notes/readme.txt", 404, ""}, // only photos/ is public, as on S3
+		{"GET", "/media/quotes/logo.pdf", 404, ""},
 		{"GET", "/media/photos/p1/640.jpg", 404, ""},
 		{"GET", "/media/photos/p1", 404, ""},
 		{"GET", "/media/photos/", 404, ""},
