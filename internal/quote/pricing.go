@@ -37,6 +37,9 @@ type Version struct {
 	DepositPct   int         `db:"deposit_pct"`
 	CreatedBy    *int64      `db:"created_by"`
 	CreatedAt    time.Time   `db:"created_at"`
+
+	Workshops []Assignment `db:"-"` // who does the work, and their share of it
+	Proof     *File        `db:"-"` // the logo placement the client approves
 }
 
 // Deposit is the amount due before production, rounded up to the peso minor unit.
@@ -50,6 +53,12 @@ type Pricing struct {
 	LeadTimeDays int
 	ValidUntil   time.Time // a day in Bogotá
 	DepositPct   int
+	// Workshops that will do the work and their share of it (basis points summing to
+	// 10000); at least one.
+	Workshops []Assignment
+	// Proof is the image (PNG, JPEG or PDF) of the logo placement; a new version without
+	// one keeps the previous version's proof.
+	Proof *Upload
 }
 
 func versions(ctx context.Context, q db.Querier, quoteID int64) ([]Version, error) {

@@ -10,7 +10,10 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/payment"
 )
 
 // Status is where a quote stands (database enum quote_status).
@@ -94,6 +97,14 @@ type Quote struct {
 	CreatedAt    time.Time  `db:"created_at"`
 	UpdatedAt    time.Time  `db:"updated_at"`
 
+	AcceptedVersion *int       `db:"accepted_version"`
+	AcceptedBy      *int64     `db:"accepted_by"`
+	AcceptedAt      *time.Time `db:"accepted_at"`
+	ProofApprovedAt *time.Time `db:"proof_approved_at"`
+	RemindedAt      *time.Time `db:"reminded_at"`
+	DeliveredAt     *time.Time `db:"delivered_at"`
+	DeliveryNote    string     `db:"delivery_note"`
+
 	Lines    []Line    `db:"-"`
 	Files    []File    `db:"-"`
 	Versions []Version `db:"-"`
@@ -126,13 +137,26 @@ type File struct {
 	ContentType string    `db:"content_type"`
 	Size        int64     `db:"size_bytes"`
 	CreatedAt   time.Time `db:"created_at"`
+	Kind        FileKind  `db:"kind"`
+	Version     *int      `db:"version"` // a proof's version
 }
 
-// Service runs the quote use cases.
+// Service runs the quote use cases. The exported fields are optional parts set by main
+// before use: without Card no card payments, without Mail no emails, without Ledger no
+// workshop credit (tests and tools).
 type Service struct {
 	db    *sqlx.DB
 	files media.Store
 	now   func() time.Time
+
+	Card   payment.Provider // deposit and balance by card (Stripe Checkout)
+	Mail   notify.Enqueuer  // emails to the other side of every move and message
+	Ledger *ledger.Ledger   // credits the assigned workshops with each payment
+	// StaffEmail receives the emails meant for the foundation's staff (a shared inbox);
+	// empty: every active admin.
+	StaffEmail string
+	// BaseURL is the public origin, for links in emails.
+	BaseURL string
 }
 
 // New returns a Service storing reference files in files; now is the clock (nil: time.Now).

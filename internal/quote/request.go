@@ -14,7 +14,8 @@ import (
 )
 
 const quoteCols = `id, number, company_id, requested_by, status, deadline, delivery_city, notes,
-	status_reason, valid_until, created_at, updated_at`
+	status_reason, valid_until, created_at, updated_at, accepted_version, accepted_by, accepted_at,
+	proof_approved_at, reminded_at, delivered_at, delivery_note`
 
 // Request records a company user's quote request with its lines and files in one
 // transaction. The user must belong to companyID and the company must be approved.
@@ -161,7 +162,7 @@ func (s *Service) load(ctx context.Context, q db.Querier, id, companyID int64, l
 		return Quote{}, fmt.Errorf("lines of quote %d: %w", id, db.Translate(err))
 	}
 	qt.Files = []File{}
-	const selFiles = `SELECT id, quote_id, object_key, name, content_type, size_bytes, created_at
+	const selFiles = `SELECT id, quote_id, object_key, name, content_type, size_bytes, created_at, kind, version
 		FROM quote_files WHERE quote_id = $1 ORDER BY id`
 	if err := sqlx.SelectContext(ctx, q, &qt.Files, selFiles, id); err != nil {
 		return Quote{}, fmt.Errorf("files of quote %d: %w", id, db.Translate(err))

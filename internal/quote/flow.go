@@ -1,0 +1,239 @@
+package quote
+
+// The rest of the path after a price: acceptance with the proof, the message thread,
+// payments, production and delivery. This file is the API the web rooms build on; the
+// bodies marked "not yet" are being written (issue 9) and return errNotYet meanwhile.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/libres/storefront/internal/audit"
+	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/payment"
+)
+
+var errNotYet = errors.New("quote: not implemented yet")
+
+// Assignment is a workshop doing part of a version's work: WorkBps of it, in basis
+// points (a version's assignments sum to 10000). Payments credit the workshops in the
+// ledger by these shares.
+type Assignment struct {
+	WorkshopID   int64  `db:"workshop_id"`
+	WorkshopName string `db:"workshop_name"`
+	WorkBps      int    `db:"work_bps"`
+}
+
+// FileKind tells a company's reference artwork from staff's proof.
+type FileKind string
+
+// The file kinds.
+const (
+	FileReference FileKind = "reference" // uploaded by the company with the request
+	FileProof     FileKind = "proof"     // staff's image of the logo placement, per version
+)
+
+// Message is one post in a quote's thread.
+type Message struct {
+	ID         int64     `db:"id"`
+	QuoteID    int64     `db:"quote_id"`
+	AuthorID   *int64    `db:"author_id"`
+	AuthorName string    `db:"author_name"`
+	Staff      bool      `db:"staff"` // the foundation wrote it (else the company)
+	Body       string    `db:"body"`
+	CreatedAt  time.Time `db:"created_at"`
+}
+
+// PaymentKind says what a payment pays.
+type PaymentKind string
+
+// The payment kinds.
+const (
+	PaymentDeposit PaymentKind = "deposit" // due on acceptance, before production
+	PaymentBalance PaymentKind = "balance" // the rest, due on delivery
+)
+
+// PaymentStatus is where a payment stands.
+type PaymentStatus string
+
+// The payment statuses.
+const (
+	PaymentPending PaymentStatus = "pending" // a card checkout is open
+	PaymentPaid    PaymentStatus = "paid"
+	PaymentFailed  PaymentStatus = "failed"
+	PaymentExpired PaymentStatus = "expired"
+)
+
+// Payment is money received (or being paid by card) for a quote.
+type Payment struct {
+	ID            int64          `db:"id"`
+	QuoteID       int64          `db:"quote_id"`
+	Kind          PaymentKind    `db:"kind"`
+	Method        payment.Method `db:"method"` // card or transfer
+	Status        PaymentStatus  `db:"status"`
+	AmountMinor   int64          `db:"amount_minor"`
+	RefundedMinor int64          `db:"refunded_minor"`
+	Currency      string         `db:"currency"`
+	SessionID     *string        `db:"session_id"`
+	PaymentRef    string         `db:"payment_ref"` // provider's payment id, or the transfer's reference
+	RecordedBy    *int64         `db:"recorded_by"`
+	PaidAt        *time.Time     `db:"paid_at"`
+	CreatedAt     time.Time      `db:"created_at"`
+}
+
+// Money is what a quote costs and what has been paid, always shown to both sides.
+type Money struct {
+	Currency   string
+	Total      int64 // of the accepted version (or the latest, before acceptance)
+	Deposit    int64 // the deposit due before production
+	Paid       int64 // paid, net of refunds
+	DepositDue int64 // what is still owed of the deposit
+	BalanceDue int64 // what is still owed in all: Total - Paid
+}
+
+// Progress is a line's production in one size.
+type Progress struct {
+	LineNo   int    `db:"line_no"`
+	Size     string `db:"size"` // one of Sizes
+	Ordered  int    `db:"ordered"`
+	Cut      int    `db:"cut"`
+	Sewn     int    `db:"sewn"`
+	Finished int    `db:"finished"`
+}
+
+// Job is a quote in production (or about to be) as a workshop or the staff board sees it.
+type Job struct {
+	Quote
+	CompanyName string
+	Ordered     int // garments in all
+	Finished    int
+	Workshops   []Assignment
+}
+
+// Detail is a quote with everything its page shows.
+type Detail struct {
+	Quote
+	Company  Company
+	Messages []Message
+	Payments []Payment
+	Money    Money
+	Progress []Progress
+	// Workshops of the accepted version (or the latest).
+	Workshops []Assignment
+}
+
+// Filter selects quotes for staff.
+type Filter struct {
+	Status    Status // "" for all
+	CompanyID int64  // 0 for all
+	Query     string // number or company name
+	Page      int    // from 1
+	PerPage   int    // default 50
+}
+
+// Accept is a company user accepting version (which must be the latest) of their
+// company's quoted quote and approving its proof. Refused: proof not approved (field
+// "proof"), a stale version (conflict), a quote past its validity (conflict
+// "quote.expired"), any status but quoted (conflict).
+func (s *Service) Accept(ctx context.Context, companyID, userID, id int64, version int, approveProof bool) (Quote, error) {
+	return Quote{}, errNotYet
+}
+
+// View returns a company's quote with its thread, payments, money and progress; another
+// company's is not found. companyID 0 is staff.
+func (s *Service) View(ctx context.Context, companyID, id int64) (Detail, error) {
+	return Detail{}, errNotYet
+}
+
+// PostMessage adds a message to a quote's thread and emails the other side. companyID
+// is the author's company (0: staff, who may post on any quote).
+func (s *Service) PostMessage(ctx context.Context, companyID, userID, id int64, body string) (Message, error) {
+	return Message{}, errNotYet
+}
+
+// FileURL is a short-lived link to a file (reference or proof) of a company's quote
+// (companyID 0: staff); another company's file is not found.
+func (s *Service) FileURL(ctx context.Context, companyID, fileID int64) (string, error) {
+	return "", errNotYet
+}
+
+// RecordTransfer is staff marking a bank transfer received for a quote. A deposit that
+// reaches the amount due moves accepted -> deposit_paid; a payment that completes the
+// total of a delivered quote settles it. It credits the workshops in the ledger.
+func (s *Service) RecordTransfer(ctx context.Context, actor audit.Actor, id int64, kind PaymentKind, amountMinor int64, reference string) (Payment, error) {
+	return Payment{}, errNotYet
+}
+
+// PayByCard opens a hosted card checkout for the deposit or balance still due of a
+// company's quote and returns where to send the user; s.Card must be set.
+func (s *Service) PayByCard(ctx context.Context, companyID, userID, id int64, kind PaymentKind, lang, successURL, cancelURL string) (payment.Session, error) {
+	return payment.Session{}, errNotYet
+}
+
+// ApplyEvent applies a verified provider event about a quote payment (Event.QuotePaymentID
+// set); a redelivered event changes nothing.
+func (s *Service) ApplyEvent(ctx context.Context, e payment.Event) error { return errNotYet }
+
+// Refund gives back money of a quote's payment (card through the provider, a transfer
+// recorded as returned) and reverses the workshops' credit in the ledger.
+func (s *Service) Refund(ctx context.Context, actor audit.Actor, paymentID, amountMinor int64, reason string) error {
+	return errNotYet
+}
+
+// StartProduction moves a deposit_paid quote to in_production: staff (workshopIDs nil)
+// or a lead of an assigned workshop.
+func (s *Service) StartProduction(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64) (Quote, error) {
+	return Quote{}, errNotYet
+}
+
+// Jobs lists quotes from deposit_paid to ready assigned to one of workshopIDs (nil: all,
+// the staff board), nearest deadline first.
+func (s *Service) Jobs(ctx context.Context, workshopIDs []int64) ([]Job, error) { return nil, errNotYet }
+
+// Job is one job of workshopIDs (nil: staff) with its progress; a quote not assigned to
+// them is not found.
+func (s *Service) Job(ctx context.Context, workshopIDs []int64, id int64) (Detail, error) {
+	return Detail{}, errNotYet
+}
+
+// RecordProgress saves cut/sewn/finished counts per line and size (finished <= sewn <=
+// cut <= ordered, else field errors "progress.LINE.SIZE"); a deposit_paid job starts
+// production with its first progress.
+func (s *Service) RecordProgress(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64, p []Progress) error {
+	return errNotYet
+}
+
+// MarkReady moves a job whose every garment is finished from in_production to ready.
+func (s *Service) MarkReady(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64) (Quote, error) {
+	return Quote{}, errNotYet
+}
+
+// Deliver is staff recording delivery (ready -> delivered; then settled if fully paid).
+func (s *Service) Deliver(ctx context.Context, actor audit.Actor, id int64, note string) (Quote, error) {
+	return Quote{}, errNotYet
+}
+
+// Search lists quotes for staff with their company names, newest first, and the total.
+func (s *Service) Search(ctx context.Context, f Filter) ([]Job, int, error) { return nil, 0, errNotYet }
+
+// WriteCSV writes the quotes of f (all pages) as CSV for a spreadsheet.
+func (s *Service) WriteCSV(ctx context.Context, w io.Writer, f Filter) error { return errNotYet }
+
+// Companies lists companies with the given status ("" for all), newest first.
+func (s *Service) Companies(ctx context.Context, status string) ([]Company, error) {
+	cs := []Company{}
+	sel := `SELECT ` + companyCols + ` FROM companies WHERE ($1 = '' OR status = $1) ORDER BY created_at DESC, id DESC`
+	if err := sqlx.SelectContext(ctx, s.db, &cs, sel, status); err != nil {
+		return nil, fmt.Errorf("companies %q: %w", status, db.Translate(err))
+	}
+	return cs, nil
+}
+
+// RemindExpiring emails the company of every quoted quote that expires in two days
+// (once per quote) and returns how many it reminded.
+func (s *Service) RemindExpiring(ctx context.Context) (int, error) { return 0, errNotYet }
