@@ -27,6 +27,7 @@ import (
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/web"
@@ -215,7 +216,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	} else {
 		log.Info("card payment off (no STRIPE_SECRET_KEY): shoppers pay by transfer or on delivery")
 	}
+	quotes := quote.New(conn, photos, nil)
+	quotes.Card, quotes.Mail, quotes.Ledger, quotes.BaseURL, quotes.StaffEmail = card, queue, orders.Options().Ledger, cfg.BaseURL, cfg.Seller.Email
 	if cfg.Workers {
+		go sweep(ctx, log, "expired quotes", 15*time.Minute, func(ctx context.Context) (int64, error) {
+			n, err := quotes.Expire(ctx)
+			return int64(n), err
+		})
+		go sweep(ctx, log, "quote expiry reminders", time.Hour, func(ctx context.Context) (int64, error) {
+			n, err := quotes.RemindExpiring(ctx)
+			return int64(n), err
+		})
 		go sweep(ctx, log, "expired sessions", time.Hour, accounts.DeleteExpiredSessions)
 		go sweep(ctx, log, "stale carts", 6*time.Hour, orders.DeleteStaleCarts)
 		sweeper := order.Sweeper{Service: orders, OnError: func(err error) { log.Warn("order sweeper", "err", err) }}
@@ -223,7 +234,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, Photos: photos,
 		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
-		Ledger: orders.Options().Ledger})
+		Ledger: orders.Options().Ledger, Quotes: quotes})
 	if err != nil {
 		return err
 	}

@@ -193,7 +193,9 @@ func (s *Service) StartProduction(ctx context.Context, actor audit.Actor, worksh
 
 // Jobs lists quotes from deposit_paid to ready assigned to one of workshopIDs (nil: all,
 // the staff board), nearest deadline first.
-func (s *Service) Jobs(ctx context.Context, workshopIDs []int64) ([]Job, error) { return nil, errNotYet }
+func (s *Service) Jobs(ctx context.Context, workshopIDs []int64) ([]Job, error) {
+	return nil, errNotYet
+}
 
 // Job is one job of workshopIDs (nil: staff) with its progress; a quote not assigned to
 // them is not found.
@@ -237,3 +239,15 @@ func (s *Service) Companies(ctx context.Context, status string) ([]Company, erro
 // RemindExpiring emails the company of every quoted quote that expires in two days
 // (once per quote) and returns how many it reminded.
 func (s *Service) RemindExpiring(ctx context.Context) (int, error) { return 0, errNotYet }
+
+// payments reads a quote's payments and what is owed and paid (package-internal, for
+// View and the moves that depend on money). Written with the payments.
+func (s *Service) payments(ctx context.Context, q db.Querier, qt Quote) ([]Payment, Money, error) {
+	return []Payment{}, Money{Currency: "COP"}, nil
+}
+
+// settleIfPaid moves a delivered quote whose total is paid to settled, inside tx (called
+// by Deliver and by every payment). Written with the payments.
+func (s *Service) settleIfPaid(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, id int64) error {
+	return nil
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/studio"
 )
@@ -40,6 +41,9 @@ type Handler struct {
 	Orders *order.Service
 	// Card refunds card payments; nil when the store takes no cards.
 	Card payment.Provider
+	// Quotes runs corporate quotes and companies (/admin/quotes, /admin/companies);
+	// nil leaves them unmounted.
+	Quotes *quote.Service
 	// Ledger runs the workshops' accounts (overview, payouts, shares) and the public
 	// impact settings; nil leaves /admin/ledger unmounted.
 	Ledger *ledger.Ledger

@@ -42,6 +42,9 @@ type Handler struct {
 	Log    *slog.Logger
 	Stripe EventParser
 	Sink   Sink
+	// Quotes applies events about corporate quote payments (Event.QuotePaymentID set);
+	// nil: such events are acknowledged and ignored.
+	Quotes Sink
 }
 
 // Routes registers the webhook endpoint. Mount it on the engine itself, outside the

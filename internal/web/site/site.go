@@ -23,8 +23,11 @@ import (
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/web/accounts"
 	"github.com/libres/storefront/internal/web/admin"
+	"github.com/libres/storefront/internal/web/corporate"
+	"github.com/libres/storefront/internal/web/docs"
 	"github.com/libres/storefront/internal/web/hooks"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/shop"
@@ -57,16 +60,21 @@ type Deps struct {
 	// Ledger is the workshops' accounts: statements (studio), overview and payouts
 	// (admin), public impact figures (shop); nil leaves those pages out.
 	Ledger *ledger.Ledger
+	// Quotes runs corporate quotes (the corporate room, staff's quotes, production jobs
+	// in the studio); nil leaves them out.
+	Quotes *quote.Service
 }
 
 // Site is the assembled web side.
 type Site struct {
 	Deps
-	Kit      *kit.Kit
-	Shop     *shop.Handler
-	Accounts *accounts.Handler
-	Studio   *studio.Handler
-	Admin    *admin.Handler
+	Kit       *kit.Kit
+	Shop      *shop.Handler
+	Accounts  *accounts.Handler
+	Studio    *studio.Handler
+	Admin     *admin.Handler
+	Corporate *corporate.Handler
+	Docs      *docs.Handler
 }
 
 // New parses templates and message catalogs once and builds each room; errors here
@@ -97,6 +105,11 @@ func New(d Deps) (*Site, error) {
 	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB, Orders: d.Orders, Card: d.Card,
 		Ledger: d.Ledger, Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 			Preview: s.Shop.Preview, Base: "/admin", Ledger: d.Ledger}}
+	if d.Quotes != nil {
+		s.Docs = &docs.Handler{Kit: k, Quotes: d.Quotes, Seller: d.Seller}
+		s.Corporate = &corporate.Handler{Kit: k, Quotes: d.Quotes, Accounts: d.Accounts}
+		s.Studio.Quotes, s.Admin.Quotes = d.Quotes, d.Quotes
+	}
 	return s, nil
 }
 
@@ -144,10 +157,27 @@ func (s *Site) Engine() *gin.Engine {
 		// what it touches (a lead's workshops) itself.
 		s.Studio.Routes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)))
 		s.Admin.Routes(sessioned.Group("/admin", k.RequireLogin, k.RequireRole(account.RoleAdmin)))
+		if s.Corporate != nil {
+			// A company's people see their company's quotes only; staff see every quote.
+			company := func(c *gin.Context) int64 {
+				if u := kit.CurrentUser(c); u != nil {
+					return u.CompanyID
+				}
+				return -1
+			}
+			s.Corporate.Docs = func(r gin.IRouter) { s.Docs.Routes(r, company) }
+			s.Corporate.Routes(sessioned)
+			s.Docs.Routes(sessioned.Group("/admin/quotes", k.RequireLogin, k.RequireRole(account.RoleAdmin)),
+				func(*gin.Context) int64 { return 0 })
+		}
 	}
 	if s.Deps.Stripe != nil && s.Deps.Orders != nil {
 		// No session, no CSRF token: Stripe's signature on the raw body is the check.
-		(&hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders}).Routes(r)
+		h := &hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders}
+		if s.Deps.Quotes != nil {
+			h.Quotes = s.Deps.Quotes
+		}
+		h.Routes(r)
 	}
 	r.NoRoute(func(c *gin.Context) {
 		k.RenderError(c, kit.LangOfPath(c.Request.URL.Path), apperr.ErrNotFound)

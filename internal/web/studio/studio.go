@@ -13,6 +13,7 @@ import (
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -28,6 +29,8 @@ type Handler struct {
 	Preview func(c *gin.Context, lang string, p catalog.Product) error
 	// Base is the room's prefix: "/studio" for leads, "/admin" for staff.
 	Base string
+	// Quotes shows the workshops' production jobs (/studio/jobs); nil leaves them out.
+	Quotes *quote.Service
 }
 
 // Routes registers the studio on r, a group already at /studio behind login and the

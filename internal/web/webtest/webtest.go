@@ -19,6 +19,7 @@ import (
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/seed"
 )
 
@@ -29,6 +30,7 @@ type Env struct {
 	Accounts *account.Service
 	Orders   *order.Service // transfer and cash on delivery; no card provider
 	Ledger   *ledger.Ledger // the orders' ledger: their sales and refunds post to it
+	Quotes   *quote.Service // corporate quotes (files in Photos' directory; no card provider)
 	Seller   config.Seller  // the sample seller of an unconfigured store
 	Log      *slog.Logger   // discards
 }
@@ -81,7 +83,9 @@ func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err er
 		return env, cleanup, err
 	}
 	led := ledger.New(conn, ledger.Options{})
-	return Env{DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
+	quotes := quote.New(conn, photos, nil)
+	quotes.Mail, quotes.Ledger, quotes.BaseURL = queue, led, baseURL
+	return Env{Quotes: quotes, DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
 		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"), Ledger: led,
 			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."}}),
 		Seller: cfg.Seller, Log: quiet}, cleanup, nil
