@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/libres/storefront/internal/media"
 )
@@ -58,3 +60,16 @@ func (l *lazyStore) Delete(ctx context.Context, key string) error {
 }
 
 func (l *lazyStore) URL(key string) string { return strings.TrimRight(l.base, "/") + "/" + key }
+
+// SignedURL links to a private object; the store must be able to sign (S3 and disk can).
+func (l *lazyStore) SignedURL(ctx context.Context, key, name string, ttl time.Duration) (string, error) {
+	s, err := l.get(ctx)
+	if err != nil {
+		return "", err
+	}
+	sg, ok := s.(media.Signer)
+	if !ok {
+		return "", fmt.Errorf("media store %T cannot sign links", s)
+	}
+	return sg.SignedURL(ctx, key, name, ttl)
+}

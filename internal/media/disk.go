@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 )
 
 // DiskStore keeps objects as files under a directory, for development and
@@ -18,6 +19,9 @@ import (
 type DiskStore struct {
 	dir     string
 	baseURL string
+
+	once    sync.Once
+	signKey []byte // of signed links to private files (signed.go)
 }
 
 var _ Store = (*DiskStore)(nil)
