@@ -172,7 +172,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	defer conn.Close()
 	// The storefront only builds photo URLs; with S3 it does not need the bucket to
 	// answer at start-up. With local photos it serves them itself.
-	var mediaHandler http.Handler
+	var mediaHandler, privateFiles http.Handler
 	var photos media.Store
 	if cfg.UseS3() {
 		// Uploads connect to the bucket on first use: browsing needs no S3 at start-up.
@@ -182,7 +182,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		if err != nil {
 			return err
 		}
-		mediaHandler, photos = d.Handler(), d
+		mediaHandler, privateFiles, photos = d.Handler(), d.PrivateHandler(), d
 	}
 	if cfg.Seller.Sample {
 		log.Warn("no seller configured: the footer shows a sample identity; set LIBRES_SELLER_* before opening the shop")
@@ -232,7 +232,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		sweeper := order.Sweeper{Service: orders, OnError: func(err error) { log.Warn("order sweeper", "err", err) }}
 		go func() { _ = sweeper.Run(ctx) }()
 	}
-	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, Photos: photos,
+	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
 		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
 		Ledger: orders.Options().Ledger, Quotes: quotes})
 	if err != nil {

@@ -55,7 +55,7 @@ func setup(m *testing.M) (int, error) {
 	defer cleanup()
 	conn := env.DB
 	s, err := site.New(site.Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
+		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), PrivateFiles: env.Photos.PrivateHandler(), Demo: true,
 		Accounts: env.Accounts, Editor: catalog.NewEditor(conn), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
 	if err != nil {
 		return 0, err

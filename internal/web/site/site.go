@@ -43,6 +43,9 @@ type Deps struct {
 	BaseURL      string        // public origin, no trailing slash
 	MediaBaseURL string        // public base of photo URLs
 	MediaHandler http.Handler  // serves /media/ when photos are on local disk; nil with S3
+	// PrivateFiles serves signed links to private files (media.PrivatePath) when they
+	// are on local disk; nil with S3, whose links point at the server itself.
+	PrivateFiles http.Handler
 	Demo         bool          // the catalog is sample data
 	Seller       config.Seller // who sells, shown in every footer
 	Accounts     *account.Service
@@ -148,6 +151,11 @@ func (s *Site) Engine() *gin.Engine {
 		h := gin.WrapH(http.StripPrefix(mount, s.MediaHandler))
 		r.GET(mount+"/*path", h)
 		r.HEAD(mount+"/*path", h)
+	}
+	if s.PrivateFiles != nil {
+		h := gin.WrapH(http.StripPrefix(media.PrivatePath, s.PrivateFiles))
+		r.GET(media.PrivatePath+"/*path", h)
+		r.HEAD(media.PrivatePath+"/*path", h)
 	}
 	s.Shop.Routes(r)
 	if s.Deps.Accounts != nil {
