@@ -16,6 +16,13 @@ import (
 // check as anyone's.
 const DemoPassword = "Libres-demo-2026!"
 
+// DemoSewingLead runs the demo's sewing workshop (DemoSewingWorkshop), which makes the
+// corporate orders.
+const DemoSewingLead = "costura@libres.example"
+
+// DemoSewingWorkshop is the slug of the workshop that sews the demo's corporate orders.
+const DemoSewingWorkshop = "modisteria-buen-pastor"
+
 // DemoCompany is the corporate client's company in the demo.
 const DemoCompany = "Uniformes Demo S.A.S."
 
@@ -28,13 +35,15 @@ type DemoAccount struct {
 	Role        account.Role
 }
 
-// DemoAccounts lists the demo accounts, one per role.
+// DemoAccounts lists the demo accounts, one per role, then the lead of the sewing
+// workshop that makes the demo company's uniforms (DemoSewingLead).
 func DemoAccounts() []DemoAccount {
 	return []DemoAccount{
 		{"admin@libres.example", "Ana Administradora", account.RoleAdmin},
 		{"lead@libres.example", "Luz Gómez", account.RoleLead},
 		{"empresa@libres.example", "Marta Compras", account.RoleCorporate},
 		{"cliente@libres.example", "Camilo Cliente", account.RoleCustomer},
+		{DemoSewingLead, "Rosa Martínez", account.RoleLead},
 	}
 }
 
@@ -72,6 +81,12 @@ func DemoUsers(ctx context.Context, q db.Querier, workshopIDs map[string]int64) 
 		switch d.Role {
 		case account.RoleLead:
 			nu.WorkshopIDs = []int64{leadOf}
+			if d.Email == DemoSewingLead {
+				if workshopIDs[DemoSewingWorkshop] == 0 {
+					continue // a catalog without the sewing workshop
+				}
+				nu.WorkshopIDs = []int64{workshopIDs[DemoSewingWorkshop]}
+			}
 		case account.RoleCorporate:
 			nu.CompanyID = company.ID
 		}

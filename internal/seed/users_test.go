@@ -63,8 +63,12 @@ func TestDemoUsersOnePerRoleIdempotent(t *testing.T) {
 		}
 		switch u.Role {
 		case account.RoleLead:
-			if !u.LeadOf(ws["calzado-buen-pastor"]) || len(u.WorkshopIDs) != 1 {
-				t.Errorf("lead's workshops = %v, want the shoe workshop %d", u.WorkshopIDs, ws["calzado-buen-pastor"])
+			want, what := ws["calzado-buen-pastor"], "the shoe workshop"
+			if d.Email == DemoSewingLead {
+				want, what = ws[DemoSewingWorkshop], "the sewing workshop"
+			}
+			if !u.LeadOf(want) || len(u.WorkshopIDs) != 1 {
+				t.Errorf("%s's workshops = %v, want %s %d", d.Email, u.WorkshopIDs, what, want)
 			}
 		case account.RoleCorporate:
 			cs, err := svc.Companies(ctx)
