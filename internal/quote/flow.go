@@ -1,19 +1,18 @@
 package quote
 
 // The rest of the path after a price: acceptance with the proof, the message thread,
-// payments, production and delivery. This file is the API the web rooms build on; the
-// bodies marked "not yet" are being written (issue 9) and return errNotYet meanwhile.
+// payments, production and delivery. This file holds the types the web rooms build on;
+// the use cases live in accept.go, view.go, thread.go, production.go, search.go,
+// remind.go and payments.go.
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/payment"
 )
@@ -136,67 +135,6 @@ type Filter struct {
 	PerPage   int    // default 50
 }
 
-// Accept is a company user accepting version (which must be the latest) of their
-// company's quoted quote and approving its proof. Refused: proof not approved (field
-// "proof"), a stale version (conflict), a quote past its validity (conflict
-// "quote.expired"), any status but quoted (conflict).
-func (s *Service) Accept(ctx context.Context, companyID, userID, id int64, version int, approveProof bool) (Quote, error) {
-	return Quote{}, errNotYet
-}
-
-// View returns a company's quote with its thread, payments, money and progress; another
-// company's is not found. companyID 0 is staff.
-func (s *Service) View(ctx context.Context, companyID, id int64) (Detail, error) {
-	return Detail{}, errNotYet
-}
-
-// PostMessage adds a message to a quote's thread and emails the other side. companyID
-// is the author's company (0: staff, who may post on any quote).
-func (s *Service) PostMessage(ctx context.Context, companyID, userID, id int64, body string) (Message, error) {
-	return Message{}, errNotYet
-}
-
-// StartProduction moves a deposit_paid quote to in_production: staff (workshopIDs nil)
-// or a lead of an assigned workshop.
-func (s *Service) StartProduction(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64) (Quote, error) {
-	return Quote{}, errNotYet
-}
-
-// Jobs lists quotes from deposit_paid to ready assigned to one of workshopIDs (nil: all,
-// the staff board), nearest deadline first.
-func (s *Service) Jobs(ctx context.Context, workshopIDs []int64) ([]Job, error) {
-	return nil, errNotYet
-}
-
-// Job is one job of workshopIDs (nil: staff) with its progress; a quote not assigned to
-// them is not found.
-func (s *Service) Job(ctx context.Context, workshopIDs []int64, id int64) (Detail, error) {
-	return Detail{}, errNotYet
-}
-
-// RecordProgress saves cut/sewn/finished counts per line and size (finished <= sewn <=
-// cut <= ordered, else field errors "progress.LINE.SIZE"); a deposit_paid job starts
-// production with its first progress.
-func (s *Service) RecordProgress(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64, p []Progress) error {
-	return errNotYet
-}
-
-// MarkReady moves a job whose every garment is finished from in_production to ready.
-func (s *Service) MarkReady(ctx context.Context, actor audit.Actor, workshopIDs []int64, id int64) (Quote, error) {
-	return Quote{}, errNotYet
-}
-
-// Deliver is staff recording delivery (ready -> delivered; then settled if fully paid).
-func (s *Service) Deliver(ctx context.Context, actor audit.Actor, id int64, note string) (Quote, error) {
-	return Quote{}, errNotYet
-}
-
-// Search lists quotes for staff with their company names, newest first, and the total.
-func (s *Service) Search(ctx context.Context, f Filter) ([]Job, int, error) { return nil, 0, errNotYet }
-
-// WriteCSV writes the quotes of f (all pages) as CSV for a spreadsheet.
-func (s *Service) WriteCSV(ctx context.Context, w io.Writer, f Filter) error { return errNotYet }
-
 // Companies lists companies with the given status ("" for all), newest first.
 func (s *Service) Companies(ctx context.Context, status string) ([]Company, error) {
 	cs := []Company{}
@@ -206,7 +144,3 @@ func (s *Service) Companies(ctx context.Context, status string) ([]Company, erro
 	}
 	return cs, nil
 }
-
-// RemindExpiring emails the company of every quoted quote that expires in two days
-// (once per quote) and returns how many it reminded.
-func (s *Service) RemindExpiring(ctx context.Context) (int, error) { return 0, errNotYet }

@@ -3,7 +3,6 @@ package quote
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +16,9 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db/dbtest"
+	"github.com/libres/storefront/internal/i18n"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/notify"
 )
 
 type clock struct {
@@ -56,6 +57,13 @@ func newFixture(t *testing.T) *fixture {
 	}
 	c := &clock{t: time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)}
 	f := &fixture{svc: New(conn, store, c.Now), db: conn, clock: c, store: store, dir: dir}
+	// A real queue (that only enqueues): every email a test causes is rendered, so a
+	// template missing data fails the test that sent it.
+	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: "https://libres.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc.Mail, f.svc.BaseURL = queue, "https://libres.test"
 	var staffID int64
 	if err := conn.Get(&staffID, `INSERT INTO users (email, name, role) VALUES ('staff@libres.test', 'Staff', 'admin') RETURNING id`); err != nil {
 		t.Fatal(err)
@@ -86,6 +94,67 @@ func (f *fixture) company(t *testing.T, nitText string, approve bool) (int64, in
 		t.Fatal(err)
 	}
 	return c.ID, uid
+}
+
+// workshop adds an active workshop and returns its id.
+func (f *fixture) workshop(t *testing.T, slug string) int64 {
+	t.Helper()
+	var id int64
+	const ins = `INSERT INTO workshops (slug, name, facility, facility_kind, city, department, craft_es, craft_en)
+		VALUES ($1, 'Taller ' || $1, 'EPMSC Bogotá', 'prison', 'Bogotá', 'Bogotá D.C.', 'confección', 'sewing') RETURNING id`
+	if err := f.db.Get(&id, ins, slug); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// day is a date as a date column holds it.
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// pricing prices both lines of validForm for workshop ws alone, valid through until.
+func pricing(ws int64, until string) Pricing {
+	return Pricing{UnitMinor: map[int]int64{1: 4500000, 2: 3000000}, SetupFee: 15000000, LeadTimeDays: 20,
+		ValidUntil: day(until), Workshops: []Assignment{{WorkshopID: ws, WorkBps: 10000}}}
+}
+
+// quoted requests a quote and prices it (valid through 20 March 2026).
+func (f *fixture) quoted(t *testing.T, companyID, userID, ws int64) Quote {
+	t.Helper()
+	q := f.request(t, companyID, userID)
+	q, err := f.svc.Quote(context.Background(), f.staff, q.ID, pricing(ws, "2026-03-20"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}
+
+// mails counts the emails queued to an address with a template (and, when status is
+// not empty, that status in their data).
+func (f *fixture) mails(t *testing.T, to, template, status string) int {
+	t.Helper()
+	var n int
+	const q = `SELECT count(*) FROM river_job WHERE kind = 'email' AND args->>'to' = $1 AND args->>'template' = $2
+		AND ($3 = '' OR args->'data'->>'Status' = $3)`
+	if err := f.db.Get(&n, q, to, template, status); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// email is the address of a user.
+func (f *fixture) email(t *testing.T, userID int64) string {
+	t.Helper()
+	var e string
+	if err := f.db.Get(&e, `SELECT email FROM users WHERE id = $1`, userID); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 func validForm() RequestForm {
@@ -139,11 +208,13 @@ func wantCode(t *testing.T, err error, code apperr.Code, key string) {
 }
 
 // TestMessageKeysHaveMessages checks that every message key this package can return
-// has a message in both languages, and that the two files have the same keys.
+// has a message in both languages of the whole catalog (every file of web/locales, as
+// the site loads it: the payments' keys live in quote_pay.json).
 func TestMessageKeysHaveMessages(t *testing.T) {
 	files, _ := filepath.Glob("*.go")
 	keyRe := regexp.MustCompile(`"(quote\.[a-z_.]+)"`)
-	auditActions := map[string]bool{"quote.request": true, "quote.price": true}
+	auditActions := map[string]bool{"quote.request": true, "quote.price": true, "quote.accept": true,
+		"quote.message": true, "quote.progress": true}
 	used := map[string]bool{}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
@@ -162,31 +233,16 @@ func TestMessageKeysHaveMessages(t *testing.T) {
 	if len(used) < 25 {
 		t.Fatalf("found only %d keys in the source: is the pattern right?", len(used))
 	}
-	catalogs := map[string]map[string]string{}
-	for _, lang := range []string{"es", "en"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "web", "locales", lang, "quote.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s/quote.json: %v", lang, err)
-		}
-		catalogs[lang] = m
-		for k := range used {
-			if strings.TrimSpace(m[k]) == "" {
-				t.Errorf("%s/quote.json has no message for %s", lang, k)
+	// Load also refuses a key defined twice and a key one language lacks.
+	cat, err := i18n.Load(os.DirFS(filepath.Join("..", "..", "web")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range used {
+		for _, lang := range i18n.Languages {
+			if !cat.Has(k) || strings.TrimSpace(cat.T(lang, k)) == "" {
+				t.Errorf("the %s catalog has no message for %s", lang, k)
 			}
-		}
-	}
-	for k := range catalogs["es"] {
-		if _, ok := catalogs["en"][k]; !ok {
-			t.Errorf("en/quote.json lacks %s", k)
-		}
-	}
-	for k := range catalogs["en"] {
-		if _, ok := catalogs["es"][k]; !ok {
-			t.Errorf("es/quote.json lacks %s", k)
 		}
 	}
 }

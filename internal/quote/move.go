@@ -18,8 +18,9 @@ import (
 // keyTransition is the error of a move the state machine does not have.
 const keyTransition = "quote.transition"
 
-// move takes quote id (of companyID; 0 for staff) to status to inside tx, refusing a
-// move the state machine lacks with a conflict that changes nothing.
+// move takes quote id (of companyID; 0 for staff, a lead or the system) to status to
+// inside tx, refusing a move the state machine lacks with a conflict that changes
+// nothing. The other side of whoever moved is emailed (see mailedMoves).
 func (s *Service) move(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, id, companyID int64, to Status, reason string) (Quote, error) {
 	before, err := s.load(ctx, tx, id, companyID, true)
 	if err != nil {
@@ -37,7 +38,10 @@ func (s *Service) move(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, id, 
 	err = audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "quote." + string(to), Entity: "quote",
 		EntityID: strconv.FormatInt(id, 10), Summary: fmt.Sprintf("%s %s -> %s %s", before.Number, before.Status, to, reason),
 		Before: map[string]any{"status": before.Status}, After: map[string]any{"status": to, "reason": reason}})
-	return after, err
+	if err != nil {
+		return Quote{}, err
+	}
+	return after, s.mailMove(ctx, tx, after, companyID != 0)
 }
 
 // transitionErr refuses a move the state machine lacks; the statuses are for the logs.
@@ -61,10 +65,8 @@ func (s *Service) Decline(ctx context.Context, companyID, userID, id int64, reas
 	}
 	var q Quote
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var one int
-		const member = `SELECT 1 FROM users WHERE id = $1 AND company_id = $2 AND disabled_at IS NULL`
-		if err := sqlx.GetContext(ctx, tx, &one, member, userID, companyID); err != nil {
-			return fmt.Errorf("user %d of company %d: %w", userID, companyID, db.Translate(err))
+		if err := member(ctx, tx, companyID, userID); err != nil {
+			return err
 		}
 		var err error
 		q, err = s.move(ctx, tx, audit.Actor{ID: userID}, id, companyID, StatusDeclined, reason)

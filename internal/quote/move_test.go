@@ -110,16 +110,17 @@ func TestQuoteVersionsAndExpire(t *testing.T) {
 	ctx := context.Background()
 	cid, uid := f.company(t, "800.197.268-4", true)
 	q := f.request(t, cid, uid)
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	ws := f.workshop(t, "costura")
 
-	_, err := f.svc.Quote(ctx, f.staff, q.ID, Pricing{UnitMinor: map[int]int64{1: 4500000}, LeadTimeDays: 20, ValidUntil: day("2026-03-20")})
+	_, err := f.svc.Quote(ctx, f.staff, q.ID, Pricing{UnitMinor: map[int]int64{1: 4500000}, LeadTimeDays: 20, ValidUntil: day("2026-03-20"),
+		Workshops: []Assignment{{WorkshopID: ws, WorkBps: 10000}}})
 	if apperr.FieldsOf(err)["lines.1.unit_price"] != "quote.price_invalid" {
 		t.Fatalf("a line without price: %v", err)
 	}
 	if s := f.status(t, q.ID); s != StatusRequested {
 		t.Fatalf("refused pricing moved the quote to %s", s)
 	}
-	p := Pricing{UnitMinor: map[int]int64{1: 4500000, 2: 3000000}, SetupFee: 15000000, LeadTimeDays: 20, ValidUntil: day("2026-03-20")}
+	p := pricing(ws, "2026-03-20")
 	got, err := f.svc.Quote(ctx, f.staff, q.ID, p)
 	if err != nil {
 		t.Fatal(err)

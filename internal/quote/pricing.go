@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
@@ -76,7 +77,8 @@ func versions(ctx context.Context, q db.Querier, quoteID int64) ([]Version, erro
 }
 
 // Quote is staff pricing a requested quote (it becomes quoted) or giving a quoted one a
-// new version (it stays quoted, with the new validity). Earlier versions are kept.
+// new version (it stays quoted, with the new validity, and may be reminded again).
+// Earlier versions are kept. The company is emailed the new price.
 func (s *Service) Quote(ctx context.Context, actor audit.Actor, id int64, p Pricing) (Quote, error) {
 	if p.DepositPct == 0 {
 		p.DepositPct = DefaultDepositPct
@@ -93,6 +95,23 @@ func (s *Service) Quote(ctx context.Context, actor audit.Actor, id int64, p Pric
 	}
 	if !p.ValidUntil.After(s.today()) {
 		fe["valid_until"] = "quote.valid_until_past"
+	}
+	if key := sharesOK(p.Workshops); key != "" {
+		fe["workshops"] = key
+	}
+	var proof *checkedFile
+	if p.Proof != nil {
+		cf, err := checkFiles([]Upload{*p.Proof})
+		if err != nil {
+			fe["proof"] = apperr.FieldsOf(err)["files.0"]
+		} else {
+			proof = &cf[0]
+		}
+	}
+	if len(fe) == 0 && proof != nil {
+		if err := s.putFiles(ctx, []checkedFile{*proof}); err != nil {
+			return Quote{}, err
+		}
 	}
 	var q Quote
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
@@ -114,6 +133,14 @@ func (s *Service) Quote(ctx context.Context, actor audit.Actor, id int64, p Pric
 			prices = append(prices, UnitPrice{LineNo: l.LineNo, UnitMinor: u})
 			total += u * int64(l.Quantity)
 		}
+		if _, ok := fe["workshops"]; !ok {
+			if err := activeWorkshops(ctx, tx, p.Workshops); err != nil {
+				if apperr.CodeOf(err) != apperr.Invalid {
+					return err
+				}
+				fe["workshops"] = apperr.KeyOf(err)
+			}
+		}
 		if len(fe) > 0 {
 			return apperr.Fields(fe)
 		}
@@ -125,26 +152,122 @@ func (s *Service) Quote(ctx context.Context, actor audit.Actor, id int64, p Pric
 		const ins = `INSERT INTO quote_versions (quote_id, version, unit_prices, setup_fee_minor, total_minor,
 				lead_time_days, valid_until, deposit_pct, created_by)
 			VALUES ($1, (SELECT coalesce(max(version), 0) + 1 FROM quote_versions WHERE quote_id = $1),
-				$2, $3, $4, $5, $6, $7, $8)`
-		if _, err := tx.ExecContext(ctx, ins, id, string(raw), p.SetupFee, total, p.LeadTimeDays, validUntil,
+				$2, $3, $4, $5, $6, $7, $8) RETURNING version`
+		var version int
+		if err := tx.GetContext(ctx, &version, ins, id, string(raw), p.SetupFee, total, p.LeadTimeDays, validUntil,
 			p.DepositPct, nullID(actor.ID)); err != nil {
 			return fmt.Errorf("price quote %s: %w", q.Number, db.Translate(err))
+		}
+		if err := writeWorkshops(ctx, tx, id, version, p.Workshops); err != nil {
+			return err
+		}
+		if err := writeProof(ctx, tx, id, version, proof); err != nil {
+			return err
 		}
 		if q.Status == StatusRequested {
 			if q, err = s.move(ctx, tx, actor, id, 0, StatusQuoted, ""); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET valid_until = $2 WHERE id = $1`, id, validUntil); err != nil {
+		// A new validity deserves its own reminder.
+		const upd = `UPDATE quotes SET valid_until = $2, reminded_at = NULL WHERE id = $1`
+		if _, err := tx.ExecContext(ctx, upd, id, validUntil); err != nil {
 			return fmt.Errorf("validity of quote %s: %w", q.Number, db.Translate(err))
 		}
 		if err := audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "quote.price", Entity: "quote",
-			EntityID: strconv.FormatInt(id, 10), Summary: fmt.Sprintf("%s total %d", q.Number, total),
-			After: p}); err != nil {
+			EntityID: strconv.FormatInt(id, 10), Summary: fmt.Sprintf("%s v%d total %d", q.Number, version, total),
+			After: pricingRecord(p, version, total)}); err != nil {
 			return err
 		}
-		q, err = s.load(ctx, tx, id, 0, false)
-		return err
+		if q, err = s.load(ctx, tx, id, 0, false); err != nil {
+			return err
+		}
+		v := q.Versions[len(q.Versions)-1]
+		return s.mailSide(ctx, tx, q, true, mailQuoted, func(lang string) map[string]any {
+			return map[string]any{"Version": v.Version, "Total": formatMoney(v.Total, v.Currency, lang),
+				"ValidUntil": formatDay(v.ValidUntil, lang)}
+		})
 	})
 	return q, err
+}
+
+// pricingRecord is what the audit log keeps of a price: the proof's name, not its bytes.
+func pricingRecord(p Pricing, version int, total int64) map[string]any {
+	r := map[string]any{"version": version, "total": total, "unit_minor": p.UnitMinor, "setup_fee": p.SetupFee,
+		"lead_time_days": p.LeadTimeDays, "valid_until": p.ValidUntil.Format(time.DateOnly),
+		"deposit_pct": p.DepositPct, "workshops": p.Workshops}
+	if p.Proof != nil {
+		r["proof"] = p.Proof.Name
+	}
+	return r
+}
+
+// sharesOK checks the workshops' shares alone: at least one, each workshop once, each
+// share 1..10000 basis points, all summing to 10000. It returns a message key or "".
+func sharesOK(ws []Assignment) string {
+	if len(ws) == 0 {
+		return "quote.workshops_required"
+	}
+	seen := map[int64]bool{}
+	sum := 0
+	for _, w := range ws {
+		if w.WorkshopID <= 0 || seen[w.WorkshopID] {
+			return "quote.workshop_unknown"
+		}
+		seen[w.WorkshopID] = true
+		if w.WorkBps < 1 || w.WorkBps > 10000 {
+			return "quote.workshop_shares"
+		}
+		sum += w.WorkBps
+	}
+	if sum != 10000 {
+		return "quote.workshop_shares"
+	}
+	return ""
+}
+
+// activeWorkshops refuses a workshop that does not exist or no longer works.
+func activeWorkshops(ctx context.Context, q db.Querier, ws []Assignment) error {
+	ids := make([]int64, 0, len(ws))
+	for _, w := range ws {
+		ids = append(ids, w.WorkshopID)
+	}
+	var n int
+	const sel = `SELECT count(*) FROM workshops WHERE id = ANY($1) AND active`
+	if err := sqlx.GetContext(ctx, q, &n, sel, pq.Array(ids)); err != nil {
+		return fmt.Errorf("check workshops: %w", db.Translate(err))
+	}
+	if n != len(ids) {
+		return apperr.New(apperr.Invalid, "quote.workshop_unknown")
+	}
+	return nil
+}
+
+func writeWorkshops(ctx context.Context, tx *sqlx.Tx, id int64, version int, ws []Assignment) error {
+	const ins = `INSERT INTO quote_workshops (quote_id, version, workshop_id, work_bps) VALUES ($1, $2, $3, $4)`
+	for _, w := range ws {
+		if _, err := tx.ExecContext(ctx, ins, id, version, w.WorkshopID, w.WorkBps); err != nil {
+			return fmt.Errorf("workshop %d of quote %d version %d: %w", w.WorkshopID, id, version, db.Translate(err))
+		}
+	}
+	return nil
+}
+
+// writeProof attaches the new proof to version, or else the previous version's proof.
+func writeProof(ctx context.Context, tx *sqlx.Tx, id int64, version int, proof *checkedFile) error {
+	if proof != nil {
+		const ins = `INSERT INTO quote_files (quote_id, object_key, name, content_type, size_bytes, kind, version)
+			VALUES ($1, $2, $3, $4, $5, 'proof', $6)`
+		if _, err := tx.ExecContext(ctx, ins, id, proof.Key, proof.Name, proof.ContentType, proof.Size, version); err != nil {
+			return fmt.Errorf("proof of quote %d version %d: %w", id, version, db.Translate(err))
+		}
+		return nil
+	}
+	const keep = `INSERT INTO quote_files (quote_id, object_key, name, content_type, size_bytes, kind, version)
+		SELECT quote_id, object_key, name, content_type, size_bytes, 'proof', $2
+		FROM quote_files WHERE quote_id = $1 AND kind = 'proof' AND version = $2 - 1`
+	if _, err := tx.ExecContext(ctx, keep, id, version); err != nil {
+		return fmt.Errorf("keep proof of quote %d version %d: %w", id, version, db.Translate(err))
+	}
+	return nil
 }

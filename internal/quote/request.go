@@ -139,7 +139,8 @@ func (s *Service) List(ctx context.Context, companyID int64) ([]Quote, error) {
 // file is not found.
 func (s *Service) File(ctx context.Context, companyID, fileID int64) (File, error) {
 	var f File
-	const sel = `SELECT f.id, f.quote_id, f.object_key, f.name, f.content_type, f.size_bytes, f.created_at
+	const sel = `SELECT f.id, f.quote_id, f.object_key, f.name, f.content_type, f.size_bytes, f.created_at,
+			f.kind, f.version
 		FROM quote_files f JOIN quotes q ON q.id = f.quote_id WHERE f.id = $1 AND q.company_id = $2`
 	if err := sqlx.GetContext(ctx, s.db, &f, sel, fileID, companyID); err != nil {
 		return File{}, fmt.Errorf("quote file %d: %w", fileID, db.Translate(err))
@@ -171,6 +172,49 @@ func (s *Service) load(ctx context.Context, q db.Querier, id, companyID int64, l
 	if err != nil {
 		return Quote{}, err
 	}
+	var ws []struct {
+		Assignment
+		Version int `db:"version"`
+	}
+	const selWs = `SELECT qw.version, qw.workshop_id, w.name AS workshop_name, qw.work_bps
+		FROM quote_workshops qw JOIN workshops w ON w.id = qw.workshop_id
+		WHERE qw.quote_id = $1 ORDER BY qw.version, qw.work_bps DESC, w.name`
+	if err := sqlx.SelectContext(ctx, q, &ws, selWs, id); err != nil {
+		return Quote{}, fmt.Errorf("workshops of quote %d: %w", id, db.Translate(err))
+	}
+	for i := range vs {
+		vs[i].Workshops = []Assignment{}
+		for _, w := range ws {
+			if w.Version == vs[i].Version {
+				vs[i].Workshops = append(vs[i].Workshops, w.Assignment)
+			}
+		}
+		for j, f := range qt.Files {
+			if f.Kind == FileProof && f.Version != nil && *f.Version == vs[i].Version {
+				vs[i].Proof = &qt.Files[j]
+			}
+		}
+	}
 	qt.Versions = vs
 	return qt, nil
+}
+
+// latest is the quote's newest version, or nil before a price.
+func (q Quote) latest() *Version {
+	if len(q.Versions) == 0 {
+		return nil
+	}
+	return &q.Versions[len(q.Versions)-1]
+}
+
+// current is the accepted version, or else the latest (nil before a price).
+func (q Quote) current() *Version {
+	if q.AcceptedVersion != nil {
+		for i := range q.Versions {
+			if q.Versions[i].Version == *q.AcceptedVersion {
+				return &q.Versions[i]
+			}
+		}
+	}
+	return q.latest()
 }
