@@ -15,10 +15,10 @@ var _ Provider = Off{}
 
 // CreateCheckout reports card payment unavailable.
 func (Off) CreateCheckout(_ context.Context, r CheckoutRequest) (Session, error) {
-	return Session{}, fmt.Errorf("checkout for order %d: card payment is not configured: %w", r.OrderID, ErrUnavailable)
+	return Session{}, fmt.Errorf("checkout for %s: card payment is not configured: %w", r.what(), ErrUnavailable)
 }
 
 // Refund reports card payment unavailable.
 func (Off) Refund(_ context.Context, r RefundRequest) (string, error) {
-	return "", fmt.Errorf("refund for order %d: card payment is not configured: %w", r.OrderID, ErrUnavailable)
+	return "", fmt.Errorf("refund for %s: card payment is not configured: %w", r.what(), ErrUnavailable)
 }

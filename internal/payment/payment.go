@@ -28,17 +28,21 @@ type Line struct {
 	Description string
 }
 
-// CheckoutRequest is an order to be paid by card.
+// CheckoutRequest is an order, or a payment of a corporate quote, to be paid by card:
+// exactly one of OrderID and QuotePaymentID is set.
 type CheckoutRequest struct {
-	OrderID     int64
-	OrderNumber string // LIB-2026-000123
-	Currency    string // ISO code, e.g. "COP" (two-decimal for Stripe)
-	Email       string
-	Lang        string // "es" or "en"
-	Lines       []Line // products, shipping and donation lines; they sum to the total
-	ExpiresAt   time.Time
-	SuccessURL  string // where the shopper returns after paying
-	CancelURL   string // where the shopper returns after giving up
+	OrderID int64
+	// QuotePaymentID is the quote payment (package quote's quote_payments row) being
+	// paid; OrderNumber then holds the quote's number (COT-2026-00042).
+	QuotePaymentID int64
+	OrderNumber    string // LIB-2026-000123
+	Currency       string // ISO code, e.g. "COP" (two-decimal for Stripe)
+	Email          string
+	Lang           string // "es" or "en"
+	Lines          []Line // products, shipping and donation lines; they sum to the total
+	ExpiresAt      time.Time
+	SuccessURL     string // where the shopper returns after paying
+	CancelURL      string // where the shopper returns after giving up
 	// IdempotencyKey makes a retried creation return the same session, never a second.
 	IdempotencyKey string
 }
@@ -52,9 +56,10 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// RefundRequest returns money of a paid order.
+// RefundRequest returns money of a paid order, or of a quote payment (QuotePaymentID).
 type RefundRequest struct {
 	OrderID        int64
+	QuotePaymentID int64
 	PaymentRef     string // provider's payment reference (Stripe PaymentIntent id)
 	AmountMinor    int64
 	Currency       string
@@ -83,18 +88,21 @@ const (
 
 // Event is a verified provider event, reduced to what the store needs.
 type Event struct {
-	ID          string // provider's event id: recorded once, so a duplicate is a no-op
-	Type        EventType
-	RawType     string // provider's own type name, for logs
-	OrderID     int64  // from client_reference_id / metadata; 0 when absent
-	SessionID   string
-	PaymentRef  string // PaymentIntent id
-	Paid        bool   // checkout.completed: payment_status == "paid"
-	AmountMinor int64  // amount paid, or refunded so far (charge.refunded)
-	Currency    string // ISO code, upper case ("COP")
-	Created     time.Time
-	Livemode    bool   // false for events of the provider's test mode
-	APIVersion  string // the provider's API version the event was rendered in
+	ID      string // provider's event id: recorded once, so a duplicate is a no-op
+	Type    EventType
+	RawType string // provider's own type name, for logs
+	OrderID int64  // from client_reference_id / metadata; 0 when absent
+	// QuotePaymentID is the corporate quote payment the event is about (metadata
+	// quote_payment_id, or client_reference_id "quote-payment-N"); 0 when absent.
+	QuotePaymentID int64
+	SessionID      string
+	PaymentRef     string // PaymentIntent id
+	Paid           bool   // checkout.completed: payment_status == "paid"
+	AmountMinor    int64  // amount paid, or refunded so far (charge.refunded)
+	Currency       string // ISO code, upper case ("COP")
+	Created        time.Time
+	Livemode       bool   // false for events of the provider's test mode
+	APIVersion     string // the provider's API version the event was rendered in
 }
 
 // ErrUnavailable marks a provider that could not be reached or answered with a server

@@ -113,11 +113,10 @@ func (s *Stripe) CreateCheckout(ctx context.Context, r CheckoutRequest) (Session
 	if err := r.validate(); err != nil {
 		return Session{}, err
 	}
-	orderID := strconv.FormatInt(r.OrderID, 10)
-	meta := map[string]string{"order_id": orderID, "order_number": r.OrderNumber}
+	ref, meta := r.reference()
 	p := &stripe.CheckoutSessionParams{
 		Mode:              stripe.String(string(stripe.CheckoutSessionModePayment)),
-		ClientReferenceID: stripe.String(orderID),
+		ClientReferenceID: stripe.String(ref),
 		Locale:            stripe.String(stripeLocale(r.Lang)),
 		SuccessURL:        stripe.String(r.SuccessURL),
 		CancelURL:         stripe.String(r.CancelURL),
@@ -151,13 +150,13 @@ func (s *Stripe) CreateCheckout(ctx context.Context, r CheckoutRequest) (Session
 	}
 	if clamped {
 		s.log.Warn("checkout expiry outside Stripe's window of 30 min to 24 h: clamped, so the session and the reservation expire at different times",
-			"order_id", r.OrderID, "wanted", r.ExpiresAt.UTC().Format(time.RFC3339), "sent", expires.UTC().Format(time.RFC3339))
+			"order_id", r.OrderID, "quote_payment_id", r.QuotePaymentID, "wanted", r.ExpiresAt.UTC().Format(time.RFC3339), "sent", expires.UTC().Format(time.RFC3339))
 	}
 	p.Context = ctx
 	p.SetIdempotencyKey(r.IdempotencyKey)
 	cs, err := s.api.CheckoutSessions.New(p)
 	if err != nil {
-		return Session{}, classify("create checkout session for order "+orderID, err)
+		return Session{}, classify("create checkout session for "+r.what(), err)
 	}
 	return Session{ID: cs.ID, URL: cs.URL, ExpiresAt: expires}, nil
 }
@@ -172,11 +171,14 @@ func (s *Stripe) Refund(ctx context.Context, r RefundRequest) (string, error) {
 		Amount:        stripe.Int64(r.AmountMinor),
 		Metadata:      map[string]string{"order_id": strconv.FormatInt(r.OrderID, 10)},
 	}
+	if r.QuotePaymentID != 0 {
+		p.Metadata = map[string]string{"quote_payment_id": strconv.FormatInt(r.QuotePaymentID, 10)}
+	}
 	p.Context = ctx
 	p.SetIdempotencyKey(r.IdempotencyKey)
 	rf, err := s.api.Refunds.New(p)
 	if err != nil {
-		return "", classify(fmt.Sprintf("refund %d of %s for order %d", r.AmountMinor, r.PaymentRef, r.OrderID), err)
+		return "", classify(fmt.Sprintf("refund %d of %s for %s", r.AmountMinor, r.PaymentRef, r.what()), err)
 	}
 	return rf.ID, nil
 }
@@ -201,11 +203,42 @@ func classify(op string, err error) error {
 	return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
 }
 
+// quoteRefPrefix starts the client_reference_id of a quote payment's session
+// ("quote-payment-42"), which no order id (a bare number) can be mistaken for.
+const quoteRefPrefix = "quote-payment-"
+
+// reference is the session's client_reference_id and the metadata of the session and of
+// its PaymentIntent (copied to its charges and named by refunds): the order, or the
+// quote payment.
+func (r CheckoutRequest) reference() (string, map[string]string) {
+	if r.QuotePaymentID != 0 {
+		id := strconv.FormatInt(r.QuotePaymentID, 10)
+		return quoteRefPrefix + id, map[string]string{"quote_payment_id": id, "quote_number": r.OrderNumber}
+	}
+	id := strconv.FormatInt(r.OrderID, 10)
+	return id, map[string]string{"order_id": id, "order_number": r.OrderNumber}
+}
+
+// what names the request's order or quote payment in errors and logs.
+func (r CheckoutRequest) what() string {
+	if r.QuotePaymentID != 0 {
+		return fmt.Sprintf("quote payment %d", r.QuotePaymentID)
+	}
+	return fmt.Sprintf("order %d", r.OrderID)
+}
+
+func (r RefundRequest) what() string {
+	if r.QuotePaymentID != 0 {
+		return fmt.Sprintf("quote payment %d", r.QuotePaymentID)
+	}
+	return fmt.Sprintf("order %d", r.OrderID)
+}
+
 func (r CheckoutRequest) validate() error {
-	bad := func(why string) error { return fmt.Errorf("payment: checkout for order %d: %s", r.OrderID, why) }
+	bad := func(why string) error { return fmt.Errorf("payment: checkout for %s: %s", r.what(), why) }
 	switch {
-	case r.OrderID <= 0:
-		return bad("no order id")
+	case (r.OrderID <= 0) == (r.QuotePaymentID <= 0):
+		return bad("want either an order id or a quote payment id")
 	case len(r.Currency) != 3:
 		return bad(fmt.Sprintf("currency %q is not an ISO code", r.Currency))
 	case len(r.Lines) == 0:
@@ -224,7 +257,7 @@ func (r CheckoutRequest) validate() error {
 }
 
 func (r RefundRequest) validate() error {
-	bad := func(why string) error { return fmt.Errorf("payment: refund for order %d: %s", r.OrderID, why) }
+	bad := func(why string) error { return fmt.Errorf("payment: refund for %s: %s", r.what(), why) }
 	switch {
 	case r.PaymentRef == "":
 		return bad("no payment reference")

@@ -61,6 +61,7 @@ func (s *Stripe) ParseEvent(payload []byte, sigHeader string) (Event, error) {
 		e.Type = checkoutEventTypes[se.Type]
 		e.SessionID = cs.ID
 		e.OrderID = orderIDOf(cs.ClientReferenceID, cs.Metadata)
+		e.QuotePaymentID = quotePaymentIDOf(cs.ClientReferenceID, cs.Metadata)
 		if cs.PaymentIntent != nil {
 			e.PaymentRef = cs.PaymentIntent.ID
 		}
@@ -74,6 +75,7 @@ func (s *Stripe) ParseEvent(payload []byte, sigHeader string) (Event, error) {
 		}
 		e.Type = EventRefunded
 		e.OrderID = orderIDOf("", ch.Metadata) // PaymentIntent metadata copied to its charges
+		e.QuotePaymentID = quotePaymentIDOf("", ch.Metadata)
 		if ch.PaymentIntent != nil {
 			e.PaymentRef = ch.PaymentIntent.ID
 		}
@@ -98,6 +100,20 @@ func orderIDOf(ref string, meta map[string]string) int64 {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
 			return id
 		}
+	}
+	return 0
+}
+
+// quotePaymentIDOf reads the quote payment id from a session's client_reference_id
+// ("quote-payment-N"), else from the object's metadata (quote_payment_id); 0 when
+// neither holds one.
+func quotePaymentIDOf(ref string, meta map[string]string) int64 {
+	n, ok := strings.CutPrefix(ref, quoteRefPrefix)
+	if !ok {
+		n = meta["quote_payment_id"]
+	}
+	if id, err := strconv.ParseInt(n, 10, 64); err == nil && id > 0 {
+		return id
 	}
 	return 0
 }
