@@ -26,7 +26,7 @@ type views struct {
 }
 
 // pageDirs are the audiences' page folders; partials/ and mail/ are not pages.
-var pageDirs = []string{"shop", "account", "studio", "admin", "corporate"}
+var pageDirs = []string{"shop", "account", "studio", "admin", "corporate", "docs"}
 
 func parseViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
 	base := template.New("layout").Funcs(funcs)
