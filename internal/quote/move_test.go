@@ -57,41 +57,79 @@ func TestCanMoveTable(t *testing.T) {
 	}
 }
 
-// TestMovesFromEveryStatus runs Cancel and Decline from every status: allowed moves
-// happen, refused ones are conflicts "quote.transition" that change nothing (no status,
-// no reason, no audit entry).
+// TestMovesFromEveryStatus runs every move from every status: allowed moves happen and
+// email the other side of whoever moved; refused ones are conflicts that change nothing
+// (no status, no reason, no audit entry, no email).
 func TestMovesFromEveryStatus(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	cid, uid := f.company(t, "800.197.268-4", true)
+	ws := f.workshop(t, "costura")
+	company, staff := f.email(t, uid), "staff@libres.test"
+	finish := func(t *testing.T, id int64) {
+		if _, err := f.db.Exec(`INSERT INTO quote_progress (quote_id, line_no, size, cut, sewn, finished)
+			SELECT $1::bigint, 1, 's', 10, 10, 10 UNION ALL SELECT $1, 1, 'm', 20, 20, 20 UNION ALL
+			SELECT $1, 1, 'l', 5, 5, 5 UNION ALL SELECT $1, 2, 'm', 12, 12, 12`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, op := range []struct {
 		name string
 		to   Status
+		key  string // of the refusal
+		mail string // who hears of an allowed move
+		prep func(t *testing.T, id int64)
 		run  func(id int64) error
 	}{
-		{"cancel", StatusCancelled, func(id int64) error { _, err := f.svc.Cancel(ctx, f.staff, id, "cliente desiste"); return err }},
-		{"decline", StatusDeclined, func(id int64) error { _, err := f.svc.Decline(ctx, cid, uid, id, "muy caro"); return err }},
+		{"cancel", StatusCancelled, keyTransition, company, nil,
+			func(id int64) error { _, err := f.svc.Cancel(ctx, f.staff, id, "cliente desiste"); return err }},
+		{"decline", StatusDeclined, keyTransition, staff, nil,
+			func(id int64) error { _, err := f.svc.Decline(ctx, cid, uid, id, "muy caro"); return err }},
+		{"accept", StatusAccepted, keyTransition, staff, nil,
+			func(id int64) error { _, err := f.svc.Accept(ctx, cid, uid, id, 1, false); return err }},
+		{"start", StatusInProduction, keyTransition, company, nil,
+			func(id int64) error { _, err := f.svc.StartProduction(ctx, f.staff, nil, id); return err }},
+		{"progress", StatusInProduction, keyTransition, company, nil,
+			func(id int64) error { return f.svc.RecordProgress(ctx, f.staff, nil, id, all(1, 0, 0)) }},
+		{"ready", StatusReady, keyTransition, company, finish,
+			func(id int64) error { _, err := f.svc.MarkReady(ctx, f.staff, nil, id); return err }},
+		{"deliver", StatusDelivered, keyTransition, company, nil,
+			func(id int64) error { _, err := f.svc.Deliver(ctx, f.staff, id, "entregado"); return err }},
 	} {
 		for _, from := range Statuses {
 			t.Run(fmt.Sprintf("%s from %s", op.name, from), func(t *testing.T) {
-				q := f.request(t, cid, uid)
+				q := f.quoted(t, cid, uid, ws)
 				f.setStatus(t, q.ID, from)
-				var audits int
-				_ = f.db.Get(&audits, `SELECT count(*) FROM audit_log WHERE entity = 'quote' AND entity_id = $1::text`, q.ID)
+				if op.prep != nil {
+					op.prep(t, q.ID)
+				}
+				var audits, mails int
+				count := func() (int, int) {
+					var a, m int
+					_ = f.db.Get(&a, `SELECT count(*) FROM audit_log WHERE entity = 'quote' AND entity_id = $1::text`, q.ID)
+					_ = f.db.Get(&m, `SELECT count(*) FROM river_job WHERE args->'data'->>'Number' = $1`, q.Number)
+					return a, m
+				}
+				audits, mails = count()
 				err := op.run(q.ID)
-				var after int
-				_ = f.db.Get(&after, `SELECT count(*) FROM audit_log WHERE entity = 'quote' AND entity_id = $1::text`, q.ID)
-				if CanMove(from, op.to) {
-					if err != nil || f.status(t, q.ID) != op.to || after != audits+1 {
-						t.Fatalf("allowed move: err %v, status %s, audit %d->%d", err, f.status(t, q.ID), audits, after)
+				afterAudits, afterMails := count()
+				// RecordProgress in production is not a move: it only saves counts.
+				allowed := CanMove(from, op.to) || (op.name == "progress" && from == StatusInProduction)
+				if allowed {
+					if err != nil || f.status(t, q.ID) != op.to || afterAudits <= audits {
+						t.Fatalf("allowed move: err %v, status %s, audit %d->%d", err, f.status(t, q.ID), audits, afterAudits)
+					}
+					if from != op.to && f.mails(t, op.mail, mailStatus, string(op.to)) == 0 {
+						t.Fatalf("no email about %s to %s", op.to, op.mail)
 					}
 					return
 				}
-				wantCode(t, err, apperr.Conflict, "quote.transition")
+				wantCode(t, err, apperr.Conflict, op.key)
 				var reason string
 				_ = f.db.Get(&reason, `SELECT status_reason FROM quotes WHERE id = $1`, q.ID)
-				if s := f.status(t, q.ID); s != from || reason != "" || after != audits {
-					t.Fatalf("refused move changed things: status %s, reason %q, audit %d->%d", s, reason, audits, after)
+				if s := f.status(t, q.ID); s != from || reason != "" || afterAudits != audits || afterMails != mails {
+					t.Fatalf("refused move changed things: status %s, reason %q, audit %d->%d, emails %d->%d",
+						s, reason, audits, afterAudits, mails, afterMails)
 				}
 			})
 		}
