@@ -1,7 +1,8 @@
 // Package admin is the foundation staff's back office at /admin: workshops (with their
 // consent records and members), categories, every product (through the studio's
 // editor, with every workshop in scope), users and invitations, orders (payments,
-// shipping, cancellations, refunds), and the audit log.
+// shipping, cancellations, refunds), corporate companies (approval) and quotes (prices,
+// payments, production board, delivery), and the audit log.
 // Every route is behind login and the admin role (mounted so by package site).
 package admin
 
@@ -86,6 +87,9 @@ func (h *Handler) Routes(r gin.IRouter) {
 	}
 	if h.Ledger != nil {
 		h.ledgerRoutes(r)
+	}
+	if h.Quotes != nil {
+		h.quoteRoutes(r)
 	}
 
 	if h.Products != nil {

@@ -71,6 +71,13 @@ func (h *Handler) dashboard(c *gin.Context, lang string) error {
 		}
 		v.Links = append(v.Links, counts...)
 	}
+	if h.Quotes != nil {
+		counts, err := h.quoteCounts(ctx, c, lang)
+		if err != nil {
+			return err
+		}
+		v.Links = append(v.Links, counts...)
+	}
 	for _, l := range []struct{ key, path string }{
 		{"admin.workshops.new", "/admin/workshops/new"},
 		{"admin.categories.new", "/admin/categories/new"},

@@ -27,6 +27,9 @@ var sections = []struct{ key, path string }{
 	{"admin.nav.categories", "/admin/categories"},
 	{"admin.nav.products", "/admin/products"},
 	{"adminorders.nav", ordersPath},
+	{"admin.quotes.nav", quotesPath},
+	{"admin.quotes.board.nav", boardPath},
+	{"admin.companies.nav", companiesPath},
 	{"statements.nav.admin", ledgerPath},
 	{"statements.impact.nav", impactPath},
 	{"admin.nav.users", "/admin/users"},
@@ -36,7 +39,8 @@ var sections = []struct{ key, path string }{
 func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 	n := Nav{Label: h.T(lang, "admin.nav.label")}
 	for _, s := range sections {
-		if s.path == ordersPath && h.Orders == nil || (s.path == ledgerPath || s.path == impactPath) && h.Ledger == nil {
+		if s.path == ordersPath && h.Orders == nil || (s.path == ledgerPath || s.path == impactPath) && h.Ledger == nil ||
+			(s.path == quotesPath || s.path == boardPath || s.path == companiesPath) && h.Quotes == nil {
 			continue
 		}
 		n.Items = append(n.Items, NavItem{Label: h.T(lang, s.key), URL: withLang(c, s.path), Current: s.path == current})
