@@ -42,6 +42,9 @@ func (h *Handler) Routes(r gin.IRouter) {
 	r.GET("/stock", h.HandlePrivate(h.stockSheet))
 	r.POST("/stock", h.HandlePrivate(h.saveStock))
 	h.StatementRoutes(r)
+	if h.Quotes != nil {
+		h.JobRoutes(r)
+	}
 }
 
 // ProductRoutes registers the product editor under r: /products/new, /products/:id and
@@ -108,6 +111,9 @@ func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 		items = append(items, struct{ key, url string }{"studio.nav.stock", "/studio/stock"})
 		if h.Ledger != nil {
 			items = append(items, struct{ key, url string }{"statements.nav.studio", "/studio/statements"})
+		}
+		if h.Quotes != nil {
+			items = append(items, struct{ key, url string }{"studio.jobs.nav", "/studio/jobs"})
 		}
 	} else {
 		items = append([]struct{ key, url string }{{"studio.nav.admin", "/admin"}}, items...)
