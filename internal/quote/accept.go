@@ -33,7 +33,11 @@ func (s *Service) Accept(ctx context.Context, companyID, userID, id int64, versi
 		if q, err = s.load(ctx, tx, id, companyID, true); err != nil {
 			return err
 		}
-		if q.Status != StatusQuoted {
+		switch q.Status {
+		case StatusQuoted:
+		case StatusExpired:
+			return apperr.Wrap(fmt.Errorf("quote %s expired", q.Number), apperr.Conflict, keyExpired)
+		default:
 			return transitionErr(q, StatusAccepted)
 		}
 		v := q.latest()

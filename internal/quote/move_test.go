@@ -124,7 +124,11 @@ func TestMovesFromEveryStatus(t *testing.T) {
 					}
 					return
 				}
-				wantCode(t, err, apperr.Conflict, op.key)
+				key := op.key
+				if op.name == "accept" && from == StatusExpired {
+					key = keyExpired // said plainly to the company, who may ask for a new version
+				}
+				wantCode(t, err, apperr.Conflict, key)
 				var reason string
 				_ = f.db.Get(&reason, `SELECT status_reason FROM quotes WHERE id = $1`, q.ID)
 				if s := f.status(t, q.ID); s != from || reason != "" || afterAudits != audits || afterMails != mails {
