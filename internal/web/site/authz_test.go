@@ -264,7 +264,7 @@ func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string
 // operational routes, and the account pages (whose /cuenta part needs a login, checked
 // in TestAccountPagesNeedLogin).
 func (f *authzFixture) knownRoute(path string) bool {
-	for _, prefix := range []string{"/static/", "/media/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
+	for _, prefix := range []string{"/static/", "/media/", "/files/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
 		"/catalogo", "/buscar", "/producto/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
 		"/cuenta", "/account", "/nosotros", "/carrito", "/pagar", "/pedido", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
 		if path == "/" || strings.HasPrefix(path, prefix) {
