@@ -2,12 +2,14 @@
 // and per foundation account (sales, refunds, payouts, adjustments), the workshops'
 // revenue shares with their effective dates, payouts to the workshops' funds, the
 // statements built from the entries, and the reconciliation that recomputes everything
-// from orders, refunds and payouts and compares it with the ledger.
+// from orders, quote payments, refunds and payouts and compares it with the ledger.
 //
 // Entries are never updated or deleted (the database refuses it); a correction is a new
-// entry. Package order posts sales and refunds through PostSale and PostRefund inside
-// the transaction that pays or refunds the order, so an entry exists exactly when its
-// cause does. The ledger knows nothing of package order: it takes plain inputs.
+// entry. Package order posts sales and refunds through PostSale and PostRefund, and
+// package quote a corporate quote's payments and refunds through PostQuotePayment and
+// PostQuoteRefund, inside the transaction that records the money, so an entry exists
+// exactly when its cause does. The ledger knows nothing of those packages: it takes
+// plain inputs.
 package ledger
 
 import (
@@ -50,11 +52,12 @@ type Source string
 
 // The sources.
 const (
-	SourceOrder      Source = "order"      // SourceRef: the order id
-	SourceRefund     Source = "refund"     // SourceRef: order_refunds.id
-	SourcePayout     Source = "payout"     // SourceRef: payouts.id
-	SourceAdjustment Source = "adjustment" // SourceRef: adjustment number
-	SourceQuote      Source = "quote"      // reserved: a corporate quote's payment
+	SourceOrder       Source = "order"        // SourceRef: the order id
+	SourceRefund      Source = "refund"       // SourceRef: order_refunds.id
+	SourcePayout      Source = "payout"       // SourceRef: payouts.id
+	SourceAdjustment  Source = "adjustment"   // SourceRef: adjustment number
+	SourceQuote       Source = "quote"        // SourceRef: quote_payments.id (package quote)
+	SourceQuoteRefund Source = "quote_refund" // SourceRef: quote_refunds.id
 )
 
 // Entry is one ledger row. Amounts are minor units of Currency. AmountMinor is the money

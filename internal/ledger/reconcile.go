@@ -47,6 +47,8 @@ type Report struct {
 	// Orders and Refunds counted; Adjustments is the number of adjustment entries in
 	// the period (corrections are their own source, so they are not compared).
 	Orders, Refunds, Adjustments int
+	// QuotePayments and QuoteRefunds counted (corporate quotes' money).
+	QuotePayments, QuoteRefunds int
 }
 
 // OK reports whether the ledger matches everything.
@@ -73,7 +75,8 @@ func (l *Ledger) Reconcile(ctx context.Context, from, to time.Time) (Report, err
 
 // ReconcileTx recomputes on q, from orders (sold: paid and not cancelled, with their
 // lines' totals and workshop snapshots, shipping and donation), order_refunds
-// (replayed in order through Allocate) and payouts, what each account should hold for
+// (replayed in order through Allocate), quote payments and their refunds (split over
+// the quote's workshops, see reconcile_quote.go) and payouts, what each account should hold for
 // [from, to), and compares it with the ledger. Sales count at the order's paid_at,
 // refunds at their time, payouts on their day; shares are recomputed from the share
 // history in force when each order was paid.
@@ -178,6 +181,14 @@ func (l *Ledger) ReconcileTx(ctx context.Context, q db.Querier, from, to time.Ti
 			get(expected, key{AccountWorkshop, p.WorkshopID}).Payouts += p.AmountMinor
 		}
 	}
+	quoteWant, quoteSrcProblems, nq, nqr := quoteExpected(src.quotes, in, shares,
+		func(ws int64) *Totals { return get(expected, key{AccountWorkshop, ws}) })
+	r.QuotePayments, r.QuoteRefunds = nq, nqr
+	r.Problems = append(r.Problems, quoteSrcProblems...)
+	quoteHave, err := quoteHeld(ctx, q, from, to)
+	if err != nil {
+		return Report{}, fmt.Errorf("reconcile: %w", err)
+	}
 	sums, err := ledgerSums(ctx, q, from, to)
 	if err != nil {
 		return Report{}, fmt.Errorf("reconcile: %w", err)
@@ -207,6 +218,7 @@ func (l *Ledger) ReconcileTx(ctx context.Context, q db.Querier, from, to time.Ti
 	}
 	r.Rows = rows(expected, recorded, src.names, func(k key) (Account, int64) { return k.account, k.ws })
 	r.Problems = append(r.Problems, orderProblems(orderWant, orderHave, src.numbers)...)
+	r.Problems = append(r.Problems, quoteProblems(quoteWant, quoteHave, src.quoteNumbers)...)
 	return r, nil
 }
 
@@ -316,10 +328,13 @@ type sources struct {
 	shares  []Share
 	payouts []Payout
 	names   map[int64]string
+	quotes  quoteSources
+	// quoteNumbers names quote payments (by id) in problems.
+	quoteNumbers map[int64]string
 }
 
-// loadSources reads every paid or refunded order, its lines and refunds,
-// the share history, the payouts and the workshops' names.
+// loadSources reads every paid or refunded order, its lines and refunds, the share
+// history, the payouts, the workshops' names and the quote payments with their refunds.
 func loadSources(ctx context.Context, q db.Querier) (sources, error) {
 	s := sources{numbers: map[int64]string{}, lines: map[int64][]SaleLine{}, refunds: map[int64][]srcRefund{}, names: map[int64]string{}}
 	const selOrders = `SELECT id, number, status, paid_at, shipping_minor, donation_minor, refunded_minor
@@ -372,6 +387,14 @@ func loadSources(ctx context.Context, q db.Querier) (sources, error) {
 	}
 	for _, w := range ws {
 		s.names[w.ID] = w.Name
+	}
+	var err2 error
+	if s.quotes, err2 = loadQuoteSources(ctx, q); err2 != nil {
+		return s, err2
+	}
+	s.quoteNumbers = map[int64]string{}
+	for _, p := range s.quotes.payments {
+		s.quoteNumbers[p.ID] = p.Number
 	}
 	return s, nil
 }
@@ -430,7 +453,8 @@ func (r Report) WriteTable(w io.Writer) error {
 		}
 		period = f + " to " + t + " (exclusive)"
 	}
-	fmt.Fprintf(w, "reconciliation, %s: %d orders sold, %d refunds, %d adjustments\n\n", period, r.Orders, r.Refunds, r.Adjustments)
+	fmt.Fprintf(w, "reconciliation, %s: %d orders sold, %d refunds, %d quote payments, %d quote refunds, %d adjustments\n\n",
+		period, r.Orders, r.Refunds, r.QuotePayments, r.QuoteRefunds, r.Adjustments)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "account\tsales\tledger\trefunds\tledger\tshare\tledger\tpayouts\tledger\t\t")
 	for _, row := range r.Rows {
@@ -452,7 +476,7 @@ func (r Report) WriteTable(w io.Writer) error {
 	for _, p := range r.Problems {
 		fmt.Fprintln(w, "problem:", p)
 	}
-	verdict := "OK: the ledger matches orders, refunds and payouts"
+	verdict := "OK: the ledger matches orders, quote payments, refunds and payouts"
 	if !r.OK() {
 		verdict = "DIFFERENCES FOUND"
 	}
