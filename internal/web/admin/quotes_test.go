@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -56,6 +57,10 @@ func TestQuotePriceVersions(t *testing.T) {
 	}
 	if quoteStatus(t, q.ID) != quote.StatusRequested {
 		t.Fatalf("the refused price changed the quote")
+	}
+	gif := b.postFile(path+"/price", priceForm(ws1, ws2), "proof", "prueba.gif", []byte("GIF89a\x01\x00\x01\x00"))
+	if gif.status != http.StatusUnprocessableEntity || gif.Find("#f-proof-err").Length() != 1 || val(gif, "#f-price-1") != "35.000" {
+		t.Errorf("a GIF proof = %d, errors %q", gif.status, text(gif.Find(".field-error")))
 	}
 	typo := priceForm(ws1, ws2)
 	typo.Set("lines.1.unit_price", "veinte mil")
@@ -251,6 +256,27 @@ func TestQuoteTransferBoardAndProduction(t *testing.T) {
 		t.Errorf("board row: %q", text(row))
 	}
 
+	// Deadlines near or past are said in words on the board.
+	for _, tc := range []struct {
+		days int
+		want string
+	}{{-3, "Atrasado 3 días"}, {5, "Vence en 5 días"}, {30, ""}} {
+		day := time.Now().In(bogota).AddDate(0, 0, tc.days).Format(time.DateOnly)
+		if _, err := testDB.Exec(`UPDATE quotes SET deadline = $2 WHERE id = $1`, q.ID, day); err != nil {
+			t.Fatal(err)
+		}
+		board := b.mustGet("/admin/quotes/board")
+		due := ""
+		board.Find("tr.job").Each(func(_ int, s *goquery.Selection) {
+			if text(s.Find("th a")) == q.Number {
+				due = text(s.Find(".job-due"))
+			}
+		})
+		if due != tc.want {
+			t.Errorf("deadline in %d days: board says %q, want %q", tc.days, due, tc.want)
+		}
+	}
+
 	started := b.submit(path+"/start", nil)
 	if quoteStatus(t, q.ID) != quote.StatusInProduction || text(started.Find(".quote-status").First()) != "En producción" {
 		t.Errorf("after start: %s", quoteStatus(t, q.ID))
@@ -258,5 +284,73 @@ func TestQuoteTransferBoardAndProduction(t *testing.T) {
 	// Started twice (another tab): refused with the reason, nothing changed.
 	if res := b.post(path+"/start", nil); res.status != http.StatusConflict || text(res.Find(".form-alert")) == "" {
 		t.Errorf("second start = %d", res.status)
+	}
+}
+
+// Money back from a paid transfer (the same form twice is refused), then the garments
+// finished, the delivery with its note, and the balance that settles the quote.
+func TestQuoteRefundDeliverSettle(t *testing.T) {
+	b := admin(t)
+	ctx := context.Background()
+	company, user := demoCompany(t)
+	q := requestQuote(t, company, user)
+	path := quotePage(q)
+	b.submitFile(path+"/price", priceForm(newWorkshop(t), newWorkshop(t)), "proof", "prueba.png", pngProof)
+	if _, err := testSite.Deps.Quotes.Accept(ctx, company, user, q.ID, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	p := b.submit(path+"/transfer", url.Values{"kind": {"deposit"}, "amount": {"807.500"}, "reference": {"TRF-9"}})
+	action, _ := p.Find("form.refund-form").Attr("action")
+	if !strings.HasPrefix(action, path+"/payments/") {
+		t.Fatalf("refund form action %q", action)
+	}
+	if res := b.post(action, url.Values{"amount": {"900.000"}, "reason": {"x"}}); res.status != http.StatusUnprocessableEntity ||
+		res.Find("details.refund-payment[open] .field-error").Length() != 1 || res.Find(`details[open] input[name="amount"]`).AttrOr("value", "") != "900.000" {
+		t.Errorf("refund over the payment = %d, %q", res.status, text(res.Find(".field-error")))
+	}
+	back := url.Values{"amount": {"100.000"}, "reason": {"Cambio de talla acordado"}}
+	done := b.submit(action, back)
+	if flash(done) != "Devolución registrada." || !strings.Contains(text(done.Find(".payment-amount")), "$ 100.000") ||
+		text(done.Find(".money-paid")) != "$ 707.500" {
+		t.Errorf("after the refund: payments %q, paid %q", text(done.Find(".quote-payments")), text(done.Find(".money-paid")))
+	}
+	if res := b.post(action, back); res.status != http.StatusConflict || text(res.Find(".form-alert")) == "" {
+		t.Errorf("the same refund again = %d", res.status)
+	}
+	other := demoQuote(t)
+	if res := b.post(quotePage(other)+action[len(path):], back); res.status != http.StatusNotFound {
+		t.Errorf("a payment through another quote = %d, want 404", res.status)
+	}
+
+	b.submit(path+"/start", nil)
+	var progress []quote.Progress
+	for _, l := range []struct {
+		line int
+		size string
+		n    int
+	}{{1, "s", 10}, {1, "m", 20}, {1, "l", 5}, {2, "m", 12}} {
+		progress = append(progress, quote.Progress{LineNo: l.line, Size: l.size, Cut: l.n, Sewn: l.n, Finished: l.n})
+	}
+	if err := testSite.Deps.Quotes.RecordProgress(ctx, staff, nil, q.ID, progress); err != nil {
+		t.Fatal(err)
+	}
+	made := b.mustGet(path)
+	if made.Find(".quote-progress tbody tr").Length() == 0 || made.Find(`form[action$="/deliver"]`).Length() != 0 {
+		t.Errorf("in production: progress rows %d", made.Find(".quote-progress tbody tr").Length())
+	}
+	if _, err := testSite.Deps.Quotes.MarkReady(ctx, staff, nil, q.ID); err != nil {
+		t.Fatal(err)
+	}
+	delivered := b.submit(path+"/deliver", url.Values{"note": {"Recibió Marta en portería"}})
+	if quoteStatus(t, q.ID) != quote.StatusDelivered || !strings.Contains(text(delivered.Find(".quote-summary")), "Recibió Marta en portería") ||
+		delivered.Find(`.quote-docs a[href="`+path+`/delivery-note"]`).Length() != 1 {
+		t.Errorf("after delivery: %s, summary %q", quoteStatus(t, q.ID), text(delivered.Find(".quote-summary")))
+	}
+	if text(delivered.Find(".money-owed")) != "$ 907.500" {
+		t.Errorf("owed after delivery %q", text(delivered.Find(".money-owed")))
+	}
+	settled := b.submit(path+"/transfer", url.Values{"kind": {"balance"}, "amount": {"907.500"}, "reference": {"TRF-10"}})
+	if quoteStatus(t, q.ID) != quote.StatusSettled || text(settled.Find(".money-owed")) != "$ 0" || settled.Find("form.transfer-form").Length() != 0 {
+		t.Errorf("after the balance: %s, owed %q", quoteStatus(t, q.ID), text(settled.Find(".money-owed")))
 	}
 }
