@@ -1,6 +1,7 @@
 // Package hooks receives the payment provider's webhooks: POST /webhooks/stripe. The
 // signature is the authentication, so the route has no session and no CSRF token; the
-// raw body is verified, reduced to a payment.Event and handed to the order use case.
+// raw body is verified, reduced to a payment.Event and handed to the order use case (or,
+// for a corporate quote's payment, to the quote service).
 // Answers follow what Stripe does with them: 2xx is done, anything else is delivered
 // again (with backoff, for up to three days).
 package hooks
@@ -86,11 +87,21 @@ func (h *Handler) handleStripe(c *gin.Context) {
 		c.String(http.StatusOK, "ignored\n")
 		return
 	}
-	if err := h.Sink.ApplyEvent(c.Request.Context(), ev); err != nil {
-		log.Error("webhook event not applied; Stripe will deliver it again", "order_id", ev.OrderID, "err", err)
+	sink, what := h.Sink, slog.Int64("order_id", ev.OrderID)
+	if ev.QuotePaymentID != 0 {
+		// A corporate quote's payment: the quote service's, never the orders'.
+		sink, what = h.Quotes, slog.Int64("quote_payment_id", ev.QuotePaymentID)
+		if h.Quotes == nil {
+			log.Warn("webhook event about a quote payment ignored: no quote service", what)
+			c.String(http.StatusOK, "ignored\n")
+			return
+		}
+	}
+	if err := sink.ApplyEvent(c.Request.Context(), ev); err != nil {
+		log.Error("webhook event not applied; Stripe will deliver it again", what, "err", err)
 		c.String(http.StatusInternalServerError, "not applied, retry later\n")
 		return
 	}
-	log.Info("webhook event applied", "order_id", ev.OrderID, "type", ev.Type)
+	log.Info("webhook event applied", what, "type", ev.Type)
 	c.String(http.StatusOK, "ok\n")
 }
