@@ -85,6 +85,9 @@ func TestQuoteDocument(t *testing.T) {
 	}
 
 	en := b.mustGet(quotePath(q.ID, "quote") + "?lang=en")
+	if m := text(en.Find("main")); strings.Contains(m, "docs.") || strings.Contains(m, "%!") {
+		t.Errorf("untranslated key or bad format in the English page: %q", m)
+	}
 	if total := text(en.Find(".doc-totals .figure-total")); !strings.Contains(total, "COP 2,055,000") {
 		t.Errorf("English total %q, want COP 2,055,000", total)
 	}

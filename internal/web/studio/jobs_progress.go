@@ -118,6 +118,8 @@ func (h *Handler) renderJob(c *gin.Context, lang string, status int, d quote.Det
 	return h.Render(c, status, "studio/job", pg)
 }
 
+// lineGarment is "Polo · piqué · azul", with the garment names of the quote documents
+// (docs.garment.* in docs.json), so the workshop and the client read the same words.
 func (h *Handler) lineGarment(lang string, l quote.Line) string {
 	parts := []string{h.T(lang, "docs.garment."+l.Garment)}
 	for _, s := range []string{l.Fabric, l.Colour} {

@@ -55,6 +55,14 @@ func TestJobsOfTheirWorkshop(t *testing.T) {
 		t.Errorf("%d count inputs, want 12 (4 sizes × cut, sewn, finished)", inputs)
 	}
 
+	en := lead.mustGet(jobPath(d.ID, "") + "?lang=en")
+	if s := text(en.Find(".job-status")); s != "Deposit paid" {
+		t.Errorf("English status %q", s)
+	}
+	if m := text(en.Find("main")); strings.Contains(m, "studio.jobs.") || strings.Contains(m, "docs.") || strings.Contains(m, "%!") {
+		t.Errorf("untranslated key or bad format in the English job page: %q", m)
+	}
+
 	if row := loginAs(t, "admin@libres.example").mustGet("/studio/jobs").Find("table.jobs tbody tr:contains('" + d.Number + "')"); row.Length() != 1 {
 		t.Errorf("staff do not see job %s", d.Number)
 	}
