@@ -92,6 +92,10 @@ type RegisterInput struct {
 	AcceptPolicy  bool   // the data-policy box was ticked
 	PolicyVersion string // the version of the policy shown
 	IP            string
+	// Company, when set, is a company sign-up: it creates the company in the sign-up's
+	// transaction, before the user, and returns its id; the user is then a corporate
+	// client of it. Its error undoes the whole sign-up.
+	Company func(ctx context.Context, tx *sqlx.Tx) (int64, error)
 }
 
 // Message keys for sign-up and consent.
@@ -99,7 +103,8 @@ const keyPolicyRequired = "account.policy.required"
 
 // Register signs a customer up: the account, the consent record and the verification
 // email are written in one transaction. A taken email is a conflict on the email field
-// (sign-up may say so; login and password reset never do).
+// (sign-up may say so; login and password reset never do). With in.Company the new
+// user is the first corporate client of the company it creates.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (User, error) {
 	f := fieldErrs{}
 	email := checkEmail(f, in.Email)
@@ -124,7 +129,15 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (User, error) 
 	var u User
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		now := s.now()
-		id, err := insertUser(ctx, tx, email, name, RoleCustomer, lang, &hash, nil, 0, now)
+		role, companyID := RoleCustomer, int64(0)
+		if in.Company != nil {
+			var err error
+			if companyID, err = in.Company(ctx, tx); err != nil {
+				return err
+			}
+			role = RoleCorporate
+		}
+		id, err := insertUser(ctx, tx, email, name, role, lang, &hash, nil, companyID, now)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/nit"
+	"github.com/libres/storefront/internal/notify"
 )
 
 // Company statuses: only an approved company may request quotes.
@@ -108,6 +109,22 @@ func keepDigits(r rune) rune {
 // SignUpCompany records a company that asked to become a corporate client; it stays
 // pending (no quotes) until staff approve it.
 func (s *Service) SignUpCompany(ctx context.Context, in SignUpForm) (Company, error) {
+	if _, err := in.parse(); err != nil {
+		return Company{}, err
+	}
+	var c Company
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var err error
+		c, err = s.SignUpCompanyTx(ctx, tx, in)
+		return err
+	})
+	return c, err
+}
+
+// SignUpCompanyTx is SignUpCompany inside the caller's transaction, so the company's
+// first user can be created with it (the corporate sign-up page); staff are emailed
+// that a company waits for approval, in the same transaction.
+func (s *Service) SignUpCompanyTx(ctx context.Context, tx *sqlx.Tx, in SignUpForm) (Company, error) {
 	n, err := in.parse()
 	if err != nil {
 		return Company{}, err
@@ -115,19 +132,40 @@ func (s *Service) SignUpCompany(ctx context.Context, in SignUpForm) (Company, er
 	const ins = `INSERT INTO companies (name, nit, status, billing_address, city, contact_name, contact_phone, contact_email)
 		VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7) RETURNING ` + companyCols
 	var c Company
-	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := sqlx.GetContext(ctx, tx, &c, ins, in.Name, n.String(), in.BillingAddress, in.City,
-			in.ContactName, in.ContactPhone, in.ContactEmail); err != nil {
-			if db.Constraint(err) == "companies_nit_key" {
-				return &apperr.Error{Code: apperr.Conflict, Key: "quote.company.nit_taken",
-					Fields: map[string]string{"nit": "quote.company.nit_taken"}, Err: err}
-			}
-			return fmt.Errorf("sign up company %s: %w", n, db.Translate(err))
+	if err := sqlx.GetContext(ctx, tx, &c, ins, in.Name, n.String(), in.BillingAddress, in.City,
+		in.ContactName, in.ContactPhone, in.ContactEmail); err != nil {
+		if db.Constraint(err) == "companies_nit_key" {
+			return Company{}, &apperr.Error{Code: apperr.Conflict, Key: "quote.company.nit_taken",
+				Fields: map[string]string{"nit": "quote.company.nit_taken"}, Err: err}
 		}
-		return audit.Record(ctx, tx, audit.Entry{Action: "company.sign_up", Entity: "company",
-			EntityID: strconv.FormatInt(c.ID, 10), Summary: c.Name + " " + c.NIT, After: c})
-	})
-	return c, err
+		return Company{}, fmt.Errorf("sign up company %s: %w", n, db.Translate(err))
+	}
+	if err := audit.Record(ctx, tx, audit.Entry{Action: "company.sign_up", Entity: "company",
+		EntityID: strconv.FormatInt(c.ID, 10), Summary: c.Name + " " + c.NIT, After: c}); err != nil {
+		return Company{}, err
+	}
+	return c, s.mailSignUp(ctx, tx, c)
+}
+
+// mailSignUp tells staff a company waits for approval (template company_signup). Without
+// a mailer or a public origin for the link (tools, domain tests) it sends nothing.
+func (s *Service) mailSignUp(ctx context.Context, tx *sqlx.Tx, c Company) error {
+	if s.Mail == nil || s.BaseURL == "" {
+		return nil
+	}
+	rs, err := s.staffRecipients(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		m := notify.Message{To: r.Email, Lang: r.Lang, Template: "company_signup", Data: map[string]any{
+			"Name": c.Name, "NIT": c.NIT, "City": c.City, "ContactName": c.ContactName,
+			"ContactPhone": c.ContactPhone, "ContactEmail": c.ContactEmail, "Link": s.BaseURL + "/admin/companies"}}
+		if err := s.Mail.Enqueue(ctx, tx, m); err != nil {
+			return fmt.Errorf("company %s: enqueue sign-up email: %w", c.NIT, err)
+		}
+	}
+	return nil
 }
 
 // Company returns a company by id.

@@ -24,6 +24,7 @@ const (
 type Upload struct {
 	Name string
 	Body []byte
+	kept *File // a file Stash already checked and stored (see Keep); Body is then empty
 }
 
 // sniffFile returns the content type and file extension of b, or "" for anything but
@@ -55,6 +56,10 @@ func checkFiles(ups []Upload) ([]checkedFile, error) {
 	out := make([]checkedFile, 0, len(ups))
 	for i, u := range ups {
 		field := fmt.Sprintf("files.%d", i)
+		if u.kept != nil {
+			out = append(out, checkedFile{File: *u.kept})
+			continue
+		}
 		if len(u.Body) == 0 {
 			fe[field] = "quote.file_empty"
 			continue
@@ -102,6 +107,9 @@ func fileName(name, ext string) string {
 // object again.
 func (s *Service) putFiles(ctx context.Context, fs []checkedFile) error {
 	for _, f := range fs {
+		if f.body == nil { // kept: stored by Stash already
+			continue
+		}
 		if err := s.files.Put(ctx, f.Key, f.body, f.ContentType); err != nil {
 			return fmt.Errorf("store quote file %s: %w", f.Key, err)
 		}

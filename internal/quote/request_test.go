@@ -113,15 +113,15 @@ func TestRequestFiles(t *testing.T) {
 		up   Upload
 		key  string // "" for accepted
 	}{
-		{"png", Upload{"a.png", pngBytes}, ""},
-		{"jpeg", Upload{"a.jpg", jpegBytes}, ""},
-		{"pdf", Upload{"a.pdf", pdfBytes}, ""},
-		{"pdf at 20 MB", Upload{"a.pdf", atLimit}, ""},
-		{"svg", Upload{"logo.svg", svgBytes}, "quote.file_type"},
-		{"svg named png", Upload{"logo.png", svgBytes}, "quote.file_type"},
-		{"renamed exe", Upload{"logo.png", exeBytes}, "quote.file_type"},
-		{"30 MB", Upload{"huge.png", big}, "quote.file_too_large"},
-		{"empty", Upload{"e.png", nil}, "quote.file_empty"},
+		{"png", Upload{Name: "a.png", Body: pngBytes}, ""},
+		{"jpeg", Upload{Name: "a.jpg", Body: jpegBytes}, ""},
+		{"pdf", Upload{Name: "a.pdf", Body: pdfBytes}, ""},
+		{"pdf at 20 MB", Upload{Name: "a.pdf", Body: atLimit}, ""},
+		{"svg", Upload{Name: "logo.svg", Body: svgBytes}, "quote.file_type"},
+		{"svg named png", Upload{Name: "logo.png", Body: svgBytes}, "quote.file_type"},
+		{"renamed exe", Upload{Name: "logo.png", Body: exeBytes}, "quote.file_type"},
+		{"30 MB", Upload{Name: "huge.png", Body: big}, "quote.file_too_large"},
+		{"empty", Upload{Name: "e.png", Body: nil}, "quote.file_empty"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
