@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,18 +13,23 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/ledger"
+	"github.com/libres/storefront/internal/nit"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/seed"
 )
 
 // TestAuthorizationMatrix walks the router's own route list, so a new back-office route
-// cannot escape it: every /studio and /admin route is tried as anonymous (sent to the
-// login page), customer and corporate client (403), a lead of another workshop (404 for
-// the workshop's objects, 403 in /admin), the workshop's lead and an admin (allowed). Every
-// other route must be one the test knows to be public or to need a login.
+// cannot escape it: every /studio, /admin and /corporate/quotes route is tried as
+// anonymous (sent to the login page), a customer (403), the demo company's user and a
+// user of another company (403 outside the company room; inside it, another company's
+// quote, file or payment is 404), a lead of another workshop (404 for the workshop's
+// objects and jobs, 403 in /admin), the workshop's lead and an admin (allowed in their
+// rooms). Every other route must be one the test knows to be public or to need a login.
 func TestAuthorizationMatrix(t *testing.T) {
 	ctx := context.Background()
 	f := newAuthzFixture(t)
@@ -35,15 +41,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 	roles := []role{
 		{"anonymous", ""},
 		{"customer", f.login(t, "cliente@libres.example")},
-		{"corporate", f.login(t, "empresa@libres.example")},
+		{"corporate of the company", f.login(t, "empresa@libres.example")},
+		{"corporate of another company", f.login(t, f.corporateB)},
 		{"lead of another workshop", f.login(t, f.leadB)},
 		{"lead of the workshop", f.login(t, "lead@libres.example")},
 		{"admin", f.login(t, "admin@libres.example")}, // last: its POSTs change things
 	}
 	checked := 0
 	for _, r := range testSrv.Engine().Routes() {
-		back := strings.HasPrefix(r.Path, "/studio") || strings.HasPrefix(r.Path, "/admin")
-		if !back {
+		room := roomOf(r.Path)
+		if room == "" {
 			if !f.knownRoute(r.Path) {
 				t.Errorf("%s %s is neither a back-office route nor a known public or account route: add it to the matrix", r.Method, r.Path)
 			}
@@ -55,46 +62,54 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Fatalf("%s %s: %v", r.Method, r.Path, err)
 			}
 			status, loc := f.do(t, r.Method, path, ro.token)
-			admin := strings.HasPrefix(r.Path, "/admin")
 			got := fmt.Sprintf("%s %s as %s: %d %s", r.Method, path, ro.name, status, loc)
-			switch ro.name {
-			case "anonymous":
+			if ro.name == "anonymous" {
 				if r.Method == http.MethodGet && !(status == http.StatusSeeOther && strings.HasPrefix(loc, "/login?next=")) {
 					t.Errorf("%s, want a redirect to /login?next=…", got)
 				}
 				if r.Method != http.MethodGet && status != http.StatusUnauthorized {
 					t.Errorf("%s, want 401", got)
 				}
-			case "customer", "corporate":
-				if status != http.StatusForbidden {
-					t.Errorf("%s, want 403", got)
-				}
-			case "lead of another workshop":
-				want := http.StatusForbidden
-				if !admin {
-					want = 0 // allowed on pages that are not another workshop's object
-					if owned {
-						want = http.StatusNotFound
-					}
-				}
-				if want == 0 && !allowed(status, loc) || want != 0 && status != want {
-					t.Errorf("%s, want %v", got, map[bool]string{true: "allowed", false: http.StatusText(want)}[want == 0])
-				}
-			case "lead of the workshop":
-				if admin && status != http.StatusForbidden || !admin && !allowed(status, loc) {
-					t.Errorf("%s, want %s", got, map[bool]string{true: "403", false: "allowed"}[admin])
-				}
-			case "admin":
-				if !allowed(status, loc) {
-					t.Errorf("%s, want allowed", got)
-				}
+				checked++
+				continue
+			}
+			want := expected(room, ro.name, owned)
+			if want == 0 && !allowed(status, loc) || want != 0 && status != want {
+				t.Errorf("%s, want %v", got, map[bool]string{true: "allowed", false: http.StatusText(want)}[want == 0])
 			}
 			checked++
 		}
 	}
-	if checked < 6*10 {
+	if checked < 7*40 {
 		t.Fatalf("only %d back-office requests checked: the route list looks wrong", checked)
 	}
+}
+
+// roomOf is the back office a route belongs to ("" for the rest).
+func roomOf(path string) string {
+	for _, room := range []string{"/studio", "/admin", "/corporate/quotes"} {
+		if path == room || strings.HasPrefix(path, room+"/") || strings.HasPrefix(path, room+".") {
+			return room
+		}
+	}
+	return ""
+}
+
+// expected is the status a logged-in role must get in a room (0: allowed); owned says
+// the path names an object of workshop A or of the demo company.
+func expected(room, role string, owned bool) int {
+	member := map[string][]string{
+		"/studio":           {"lead of another workshop", "lead of the workshop", "admin"},
+		"/admin":            {"admin"},
+		"/corporate/quotes": {"corporate of the company", "corporate of another company"},
+	}[room]
+	if !slices.Contains(member, role) {
+		return http.StatusForbidden
+	}
+	if owned && (role == "lead of another workshop" || role == "corporate of another company") {
+		return http.StatusNotFound
+	}
+	return 0
 }
 
 // allowed: the request got through the role and ownership checks (a form without its
@@ -108,6 +123,11 @@ func allowed(status int, loc string) bool {
 
 type authzFixture struct {
 	leadB      string // email of a lead of another workshop
+	corporateB string // email of a user of another (approved) company
+	quoteID    int64  // a quote of the demo company made by workshop A, deposit paid
+	fileID     int64  // its logo
+	paymentID  int64  // its deposit
+	companyID  int64  // a company waiting for approval
 	workshopA  int64
 	productA   int64
 	victimID   int64 // a customer admin routes may disable
@@ -142,6 +162,8 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		t.Fatal(err)
 	}
 	f.victimID = victim.ID
+	f.corporateB, f.companyID = authzCompanies(t)
+	f.quoteID, f.fileID, f.paymentID = authzQuote(t, f.workshopA)
 	// The photos made for :photo routes go again, so other tests see the product as it was.
 	t.Cleanup(func() { testDB.MustExec(`DELETE FROM photos WHERE object_key LIKE 'photos/authz%'`) })
 	if err := testDB.GetContext(ctx, &f.productA, `SELECT id FROM products WHERE workshop_id = $1 ORDER BY id LIMIT 1`, f.workshopA); err != nil {
@@ -190,6 +212,14 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 			if err := testDB.GetContext(ctx, &v, `SELECT id FROM photos WHERE object_key = $1`, key); err != nil {
 				return "", false, err
 			}
+		case prev == "quotes" || prev == "jobs":
+			v, owned = f.quoteID, true
+		case p == ":file":
+			v, owned = f.fileID, true
+		case p == ":payment":
+			v, owned = f.paymentID, true
+		case prev == "companies":
+			v = f.companyID
 		case prev == "products":
 			v, owned = f.productA, true
 		case prev == "workshops":
@@ -266,7 +296,7 @@ func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string
 func (f *authzFixture) knownRoute(path string) bool {
 	for _, prefix := range []string{"/static/", "/media/", "/files/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
 		"/catalogo", "/buscar", "/producto/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
-		"/cuenta", "/account", "/nosotros", "/carrito", "/pagar", "/pedido", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
+		"/cuenta", "/account", "/corporate", "/nosotros", "/carrito", "/pagar", "/pedido", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
 		if path == "/" || strings.HasPrefix(path, prefix) {
 			return true
 		}
@@ -305,4 +335,75 @@ func TestAccountPagesNeedLogin(t *testing.T) {
 	if n < 8 {
 		t.Fatalf("only %d account routes checked", n)
 	}
+}
+
+// authzCompanies makes a user of another approved company and a company waiting for
+// approval.
+func authzCompanies(t *testing.T) (corporateB string, pending int64) {
+	t.Helper()
+	ctx := context.Background()
+	n := time.Now().UnixNano()
+	nitOf := func(k int64) string {
+		num := fmt.Sprintf("8%08d", k%100000000)
+		return nit.NIT{Number: num, DV: nit.CheckDigit(num)}.String()
+	}
+	other, err := account.CreateCompany(ctx, testDB, fmt.Sprintf("Otra Empresa %d S.A.S.", n), nitOf(n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	corporateB = fmt.Sprintf("corp-b-%d@libres.test", n)
+	if _, err := account.Provision(ctx, testDB, account.NewUser{Email: corporateB, Name: "Compras B", Role: account.RoleCorporate,
+		Lang: "es", Password: seed.DemoPassword, CompanyID: other.ID}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := testSrv.Deps.Quotes.SignUpCompany(ctx, quote.SignUpForm{Name: fmt.Sprintf("Pendiente %d Ltda.", n), NIT: nitOf(n + 1),
+		BillingAddress: "Calle 1 # 2-3", City: "Bogotá", ContactName: "Ana", ContactPhone: "3001234567",
+		ContactEmail: fmt.Sprintf("pendiente-%d@libres.test", n)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return corporateB, c.ID
+}
+
+// authzQuote makes a quote of the demo company, priced with workshop A doing all the
+// work, accepted and with its deposit received by transfer: every room has it in view.
+func authzQuote(t *testing.T, workshopA int64) (quoteID, fileID, paymentID int64) {
+	t.Helper()
+	ctx := context.Background()
+	svc := testSrv.Deps.Quotes
+	buyer, err := account.UserByEmail(ctx, testDB, "empresa@libres.example")
+	if err != nil || buyer.CompanyID == nil {
+		t.Fatalf("demo corporate user: %v", err)
+	}
+	admin, err := account.UserByEmail(ctx, testDB, "admin@libres.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := audit.Actor{ID: admin.ID, Email: admin.Email}
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	deadline := time.Now().AddDate(0, 0, 40).Format("2006-01-02")
+	q, err := svc.Request(ctx, *buyer.CompanyID, buyer.ID, quote.RequestForm{Deadline: deadline, DeliveryCity: "Bogotá",
+		Lines: []quote.LineForm{{Garment: "polo", Colour: "Azul", M: "10", L: "5", Customisation: "embroidery"}}},
+		[]quote.Upload{{Name: "logo.png", Body: png}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := time.Now().AddDate(0, 0, 10)
+	if _, err := svc.Quote(ctx, staff, q.ID, quote.Pricing{UnitMinor: map[int]int64{1: 40_000_00}, LeadTimeDays: 20,
+		ValidUntil: time.Date(valid.Year(), valid.Month(), valid.Day(), 0, 0, 0, 0, time.UTC),
+		Workshops:  []quote.Assignment{{WorkshopID: workshopA, WorkBps: 10000}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Accept(ctx, *buyer.CompanyID, buyer.ID, q.ID, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.View(ctx, 0, q.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svc.RecordTransfer(ctx, staff, q.ID, quote.PaymentDeposit, d.Money.DepositDue, "authz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q.ID, q.Files[0].ID, p.ID
 }

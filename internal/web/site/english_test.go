@@ -9,26 +9,37 @@ import (
 )
 
 // rawKey is a message key that reached a page untranslated ("studio.nav.products").
-var rawKey = regexp.MustCompile(`\b(?:studio|admin|adminorders|statements|acct|account|cart|checkout|orderpage|order|ledger|catalog|product|photo|stock|variant|workshop|category|error|form|nav|quote)\.[a-z_]+(?:\.[a-z_]+)*\b`)
+var rawKey = regexp.MustCompile(`\b(?:studio|admin|adminorders|statements|acct|account|cart|checkout|orderpage|order|ledger|catalog|product|photo|stock|variant|workshop|category|error|form|nav|quote|corporate|docs|jobs)\.[a-z_]+(?:\.[a-z_]+)*\b`)
 
-// TestBackOfficesInEnglish walks every GET page of /studio and /admin from the router's
-// route list, as an admin with ?lang=en: each answers 200 (files aside), says it is
+// TestBackOfficesInEnglish walks every GET page of /studio, /admin and the company room
+// (/corporate/quotes) from the router's route list, as an admin (the company's user in
+// its room) with ?lang=en: each answers 200 (files, which redirect to a signed link,
+// aside; the delivery note of a quote not yet ready says so with 409), says it is
 // English, and shows no message key untranslated.
 func TestBackOfficesInEnglish(t *testing.T) {
 	f := newAuthzFixture(t)
-	token := f.login(t, "admin@libres.example")
+	admin, company := f.login(t, "admin@libres.example"), f.login(t, "empresa@libres.example")
 	n := 0
 	for _, r := range testSrv.Engine().Routes() {
-		if r.Method != http.MethodGet || !(strings.HasPrefix(r.Path, "/studio") || strings.HasPrefix(r.Path, "/admin")) ||
-			strings.HasSuffix(r.Path, ".csv") || strings.HasSuffix(r.Path, ".pdf") {
+		room := roomOf(r.Path)
+		if r.Method != http.MethodGet || room == "" || strings.HasSuffix(r.Path, ".csv") || strings.HasSuffix(r.Path, ".pdf") ||
+			strings.HasSuffix(r.Path, "/files/:file") {
 			continue
+		}
+		token := admin
+		if room == "/corporate/quotes" {
+			token = company
 		}
 		path, _, err := f.fill(context.Background(), r.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		res, doc := newBrowser(t, token).get(path + "?lang=en")
-		if res.StatusCode != http.StatusOK {
+		want := http.StatusOK
+		if strings.HasSuffix(r.Path, "/delivery-note") {
+			want = http.StatusConflict
+		}
+		if res.StatusCode != want {
 			t.Errorf("GET %s?lang=en as admin: %d", path, res.StatusCode)
 			continue
 		}

@@ -110,6 +110,9 @@ func New(d Deps) (*Site, error) {
 			Preview: s.Shop.Preview, Base: "/admin", Ledger: d.Ledger}}
 	if d.Quotes != nil {
 		s.Docs = &docs.Handler{Kit: k, Quotes: d.Quotes, Seller: d.Seller}
+		if d.Orders != nil {
+			s.Docs.Transfer = d.Orders.Options().ManualInstructions
+		}
 		s.Corporate = &corporate.Handler{Kit: k, Quotes: d.Quotes, Accounts: d.Accounts}
 		s.Studio.Quotes, s.Admin.Quotes = d.Quotes, d.Quotes
 	}
