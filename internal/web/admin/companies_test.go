@@ -44,6 +44,13 @@ func TestCompaniesApproveReject(t *testing.T) {
 		return "/admin/companies/" + strconv.FormatInt(c.ID, 10) + "/" + action
 	}
 
+	dash := b.mustGet("/admin")
+	n, err := strconv.Atoi(strings.TrimPrefix(text(dash.Find(`a[href="/admin/companies?status=pending"]`)), "Empresas por aprobar: "))
+	if err != nil || n < 2 || dash.Find(`a[href="/admin/quotes?status=requested"]`).Length() != 1 {
+		t.Errorf("dashboard: companies to approve %q, quotes link %d", text(dash.Find(`a[href="/admin/companies?status=pending"]`)),
+			dash.Find(`a[href="/admin/quotes?status=requested"]`).Length())
+	}
+
 	p := b.mustGet("/admin/companies?status=pending")
 	checkQuotesPage(t, p, "es", "/admin/companies")
 	card := companyCard(p, good.ID)
@@ -105,6 +112,39 @@ func TestCompaniesApproveReject(t *testing.T) {
 		o := loginAs(t, email)
 		if p := o.get("/admin/companies"); p.status != http.StatusForbidden {
 			t.Errorf("companies as %s = %d", email, p.status)
+		}
+	}
+}
+
+// Every status, garment and size a quote page can name has its words in both languages.
+func TestQuoteNamesHaveMessages(t *testing.T) {
+	var keys []string
+	for _, s := range quote.Statuses {
+		keys = append(keys, "admin.quotes.status."+string(s))
+	}
+	for _, g := range quote.Garments {
+		keys = append(keys, "admin.quotes.garment."+g)
+	}
+	for _, c := range quote.Customisations {
+		keys = append(keys, "admin.quotes.customisation."+c)
+	}
+	for _, s := range quote.Sizes {
+		keys = append(keys, "admin.quotes.size."+s)
+	}
+	for _, s := range []string{quote.CompanyPending, quote.CompanyApproved, quote.CompanyRejected} {
+		keys = append(keys, "admin.companies.status."+s)
+	}
+	for _, k := range []quote.PaymentKind{quote.PaymentDeposit, quote.PaymentBalance} {
+		keys = append(keys, "admin.quotes.payment.kind."+string(k))
+	}
+	for _, s := range []quote.PaymentStatus{quote.PaymentPending, quote.PaymentPaid, quote.PaymentFailed, quote.PaymentExpired} {
+		keys = append(keys, "admin.quotes.payment.status."+string(s))
+	}
+	for _, k := range keys {
+		for _, lang := range []string{"es", "en"} {
+			if got := testSite.Kit.T(lang, k); got == k || got == "" {
+				t.Errorf("%s has no %s message", k, lang)
+			}
 		}
 	}
 }
