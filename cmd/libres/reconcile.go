@@ -14,11 +14,11 @@ import (
 )
 
 // errDifferences makes `libres reconcile` exit 1 after printing its table.
-var errDifferences = errors.New("reconcile: the ledger differs from orders, refunds and payouts (table above)")
+var errDifferences = errors.New("reconcile: the ledger differs from orders, quote payments, refunds and payouts (table above)")
 
-// reconcileCmd recomputes the ledger from orders, refunds and payouts for a period of
-// Bogotá days (--from and --to inclusive; either may be left out) and prints a table
-// per account; differences make it fail.
+// reconcileCmd recomputes the ledger from orders, quote payments, refunds and payouts
+// for a period of Bogotá days (--from and --to inclusive; either may be left out) and
+// prints a table per account; differences make it fail.
 func reconcileCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("reconcile", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
