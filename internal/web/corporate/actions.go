@@ -104,20 +104,23 @@ func (h *Handler) message(c *gin.Context, lang string) error {
 	return nil
 }
 
-// pay opens a card checkout for the deposit or the balance and sends the browser to it.
+// pay opens a card checkout for the deposit or the balance and sends the browser to it;
+// without a card provider, or with nothing due, it is a 409 page.
 func (h *Handler) pay(c *gin.Context, lang string) error {
 	u := kit.CurrentUser(c)
 	id, err := kit.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
-	if h.Quotes.Card == nil {
-		return apperr.ErrNotFound
+	// Another company's quote is not found, whatever else is wrong with the request.
+	if _, err := h.Quotes.Get(c.Request.Context(), u.CompanyID, id); err != nil {
+		return err
 	}
 	kind := quote.PaymentKind(c.PostForm("kind"))
 	if kind != quote.PaymentDeposit && kind != quote.PaymentBalance {
 		return kit.ErrBadRequest
 	}
+
 	back := h.BaseURL + quotePath(id)
 	if c.Query("lang") != "" {
 		back += "?lang=" + lang
