@@ -45,6 +45,8 @@ type Handler struct {
 	// Quotes runs corporate quotes and companies (/admin/quotes, /admin/companies);
 	// nil leaves them unmounted.
 	Quotes *quote.Service
+	// proofs signs the proof a refused price form keeps (quotes_proof.go).
+	proofs proofKey
 	// Ledger runs the workshops' accounts (overview, payouts, shares) and the public
 	// impact settings; nil leaves /admin/ledger unmounted.
 	Ledger *ledger.Ledger

@@ -71,16 +71,28 @@ func (h *Handler) quotePrice(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	f := kit.ReadForm(c, priceFields(q)...)
-	p, err := readPricing(f, q)
+	f := kit.ReadForm(c, append(priceFields(q), "proof_kept")...)
+	proof, err := readProof(c)
+	if err == nil && proof == nil {
+		// No new file: the one kept from a refused submit, if any.
+		proof, f.Values["proof_kept_name"] = h.keptProof(ctx, f.V("proof_kept"))
+	}
+	if proof == nil {
+		f.Values["proof_kept"] = ""
+	}
+	var p quote.Pricing
 	if err == nil {
-		p.Proof, err = readProof(c)
+		p, err = readPricing(f, q)
 	}
 	if err == nil {
+		p.Proof = proof
 		_, err = h.Quotes.Quote(ctx, actor(c), id, p)
 	}
 	if err != nil {
 		if status := h.Fail(f, lang, err); status != 0 {
+			if tok, name := h.keepProof(ctx, proof); tok != "" {
+				f.Values["proof_kept"], f.Values["proof_kept_name"] = tok, name
+			}
 			return h.renderQuote(c, lang, status, id, "price", f)
 		}
 		return err

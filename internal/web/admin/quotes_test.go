@@ -58,6 +58,17 @@ func TestQuotePriceVersions(t *testing.T) {
 	if quoteStatus(t, q.ID) != quote.StatusRequested {
 		t.Fatalf("the refused price changed the quote")
 	}
+	// The proof chosen is kept for the next submit, which need not choose it again.
+	kept := val(res, `form.price-form input[name="proof_kept"]`)
+	if kept == "" || !strings.Contains(text(res.Find(".proof-kept")), "prueba.png") {
+		t.Errorf("the proof was not kept: %q", text(res.Find("#f-proof-hint")))
+	}
+	forged := priceForm(ws1, ws2)
+	forged.Set("share_2", "20")
+	forged.Set("proof_kept", "eyJrIjoicXVvdGVzL2FhYSJ9.AAAA")
+	if res := b.postFile(path+"/price", forged, "", "", nil); res.Find(`input[name="proof_kept"]`).Length() != 0 {
+		t.Errorf("a token this server did not sign was kept")
+	}
 	gif := b.postFile(path+"/price", priceForm(ws1, ws2), "proof", "prueba.gif", []byte("GIF89a\x01\x00\x01\x00"))
 	if gif.status != http.StatusUnprocessableEntity || gif.Find("#f-proof-err").Length() != 1 || val(gif, "#f-price-1") != "35.000" {
 		t.Errorf("a GIF proof = %d, errors %q", gif.status, text(gif.Find(".field-error")))
@@ -68,7 +79,9 @@ func TestQuotePriceVersions(t *testing.T) {
 		t.Errorf("a price in words = %d", res.status)
 	}
 
-	done := b.submitFile(path+"/price", priceForm(ws1, ws2), "proof", "prueba.png", pngProof)
+	good := priceForm(ws1, ws2)
+	good.Set("proof_kept", kept)
+	done := b.submitFile(path+"/price", good, "", "", nil)
 	// 35 polos at 35.000, 12 aprons at 20.000 and a setup fee of 150.000.
 	if flash(done) != "Precio enviado a la empresa." || text(done.Find(".quote-status").First()) != "Cotizada" ||
 		quoteStatus(t, q.ID) != quote.StatusQuoted {
