@@ -124,6 +124,9 @@ func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logge
 	if err := DemoOrders(ctx, conn, log); err != nil {
 		return fmt.Errorf("load demo orders: %w", err)
 	}
+	if err := DemoQuotes(ctx, conn, store, log); err != nil {
+		return fmt.Errorf("load demo quotes: %w", err)
+	}
 	log.Info("demo catalog loaded", "workshops", len(Workshops()), "products", len(products), "duration", time.Since(start).Round(time.Millisecond))
 	return nil
 }

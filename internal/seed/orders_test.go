@@ -57,3 +57,40 @@ func checkDemoLedger(t *testing.T, conn *sqlx.DB) {
 	}
 
 }
+
+// The demo company has a quote in each stage a newcomer should see, the settled one's
+// payments credited the sewing workshop, and reconcile agrees.
+func TestDemoQuotes(t *testing.T) {
+	conn := dbtest.New(t)
+	store, err := media.NewDisk(t.TempDir(), "/media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := Load(ctx, conn, store, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{PhotoWidth: 160}); err != nil {
+		t.Fatal(err)
+	}
+	var statuses []string
+	if err := conn.SelectContext(ctx, &statuses, `SELECT q.status::text FROM quotes q JOIN companies c ON c.id = q.company_id
+		WHERE c.name = $1 ORDER BY q.id`, DemoCompany); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"requested", "quoted", "declined", "in_production", "settled"}
+	if strings.Join(statuses, ",") != strings.Join(want, ",") {
+		t.Errorf("demo quotes = %v, want %v", statuses, want)
+	}
+	var credit int64
+	if err := conn.GetContext(ctx, &credit, `SELECT coalesce(sum(e.amount_minor), 0) FROM ledger_entries e
+		JOIN workshops w ON w.id = e.workshop_id WHERE e.source = 'quote' AND w.slug = $1`, DemoSewingWorkshop); err != nil {
+		t.Fatal(err)
+	}
+	if credit <= 0 {
+		t.Errorf("the sewing workshop has no credit from the demo's corporate orders")
+	}
+	rep, err := ledger.New(conn, ledger.Options{}).Reconcile(ctx, time.Time{}, time.Time{})
+	if err != nil || !rep.OK() || rep.QuotePayments != 3 {
+		var b strings.Builder
+		_ = rep.WriteTable(&b)
+		t.Fatalf("reconcile with demo quotes (%d quote payments, want 3 deposits and balances): %v\n%s", err, b.String())
+	}
+}
