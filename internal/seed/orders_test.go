@@ -91,6 +91,6 @@ func TestDemoQuotes(t *testing.T) {
 	if err != nil || !rep.OK() || rep.QuotePayments != 3 {
 		var b strings.Builder
 		_ = rep.WriteTable(&b)
-		t.Fatalf("reconcile with demo quotes (%d quote payments, want 3 deposits and balances): %v\n%s", err, b.String())
+		t.Fatalf("reconcile with demo quotes (%d quote payments, want 3 deposits and balances): %v\n%s", rep.QuotePayments, err, b.String())
 	}
 }
