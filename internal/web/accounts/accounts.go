@@ -93,6 +93,8 @@ func landing(u account.User, lang string) string {
 		return "/admin"
 	case account.RoleLead:
 		return "/studio"
+	case account.RoleCorporate:
+		return "/corporate/quotes" // the company room (package corporate)
 	}
 	return routes[lang].Account
 }

@@ -6,6 +6,8 @@ package site
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -39,10 +41,10 @@ type Deps struct {
 	Log          *slog.Logger
 	DB           *sqlx.DB
 	Catalog      *catalog.Store
-	WebFS        fs.FS         // web.FS: templates, static, content, locales
-	BaseURL      string        // public origin, no trailing slash
-	MediaBaseURL string        // public base of photo URLs
-	MediaHandler http.Handler  // serves /media/ when photos are on local disk; nil with S3
+	WebFS        fs.FS        // web.FS: templates, static, content, locales
+	BaseURL      string       // public origin, no trailing slash
+	MediaBaseURL string       // public base of photo URLs
+	MediaHandler http.Handler // serves /media/ when photos are on local disk; nil with S3
 	// PrivateFiles serves signed links to private files (media.PrivatePath) when they
 	// are on local disk; nil with S3, whose links point at the server itself.
 	PrivateFiles http.Handler
@@ -110,10 +112,19 @@ func New(d Deps) (*Site, error) {
 			Preview: s.Shop.Preview, Base: "/admin", Ledger: d.Ledger}}
 	if d.Quotes != nil {
 		s.Docs = &docs.Handler{Kit: k, Quotes: d.Quotes, Seller: d.Seller}
-		if d.Orders != nil {
-			s.Docs.Transfer = d.Orders.Options().ManualInstructions
-		}
 		s.Corporate = &corporate.Handler{Kit: k, Quotes: d.Quotes, Accounts: d.Accounts}
+		if d.Orders != nil {
+			o := d.Orders.Options()
+			s.Docs.Transfer, s.Corporate.Transfer = o.ManualInstructions, o.ManualInstructions
+			if len(o.LinkKey) > 0 {
+				// Files kept across a refused request form are signed with a key every
+				// replica shares (derived from the order link key), so the next submit
+				// may reach any of them.
+				m := hmac.New(sha256.New, o.LinkKey)
+				m.Write([]byte("libres corporate kept files"))
+				s.Corporate.KeepKey = m.Sum(nil)
+			}
+		}
 		s.Studio.Quotes, s.Admin.Quotes = d.Quotes, d.Quotes
 	}
 	return s, nil
