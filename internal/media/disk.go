@@ -153,6 +153,22 @@ var contentTypes = map[string]string{
 // are not valid keys (traversal, hidden files, directories) get 404 without touching
 // the filesystem.
 func (d *DiskStore) Handler() http.Handler {
+	return d.serve(func(req *http.Request, key string) (http.Header, bool) {
+		if !strings.HasPrefix(key, PublicPrefix) {
+			return nil, false
+		}
+		ct, ok := contentTypes[strings.ToLower(path.Ext(key))]
+		if !ok {
+			ct = "application/octet-stream"
+		}
+		return http.Header{"Content-Type": {ct}, "Cache-Control": {CacheControl}}, true
+	})
+}
+
+// serve answers GET and HEAD of the file named by the request path (a key, after any
+// mount prefix is stripped) when allow says so, with allow's headers; anything else
+// (not allowed, not a valid key, missing, not a regular file) is 404 alike.
+func (d *DiskStore) serve(allow func(req *http.Request, key string) (http.Header, bool)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -160,13 +176,18 @@ func (d *DiskStore) Handler() http.Handler {
 			return
 		}
 		key := strings.TrimPrefix(req.URL.Path, "/")
-		if validateKey(key) != nil || !strings.HasPrefix(key, PublicPrefix) {
+		if validateKey(key) != nil {
+			http.NotFound(w, req)
+			return
+		}
+		headers, ok := allow(req, key)
+		if !ok {
 			http.NotFound(w, req)
 			return
 		}
 		r, err := d.root()
 		if err != nil {
-			http.Error(w, "media unavailable", http.StatusInternalServerError)
+			http.Error(w, "files unavailable", http.StatusInternalServerError)
 			return
 		}
 		defer r.Close()
@@ -181,16 +202,13 @@ func (d *DiskStore) Handler() http.Handler {
 			http.NotFound(w, req)
 			return
 		}
-		ct, ok := contentTypes[strings.ToLower(path.Ext(key))]
-		if !ok {
-			ct = "application/octet-stream"
-		}
 		h := w.Header()
-		h.Set("Content-Type", ct)
-		h.Set("Cache-Control", CacheControl)
+		for k, v := range headers {
+			h[k] = v
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
-		// Photos never need to run anything; this neuters a file that is
-		// somehow opened as a document.
+		// Stored files never need to run anything; this neuters a file that is somehow
+		// opened as a document.
 		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 		http.ServeContent(w, req, "", fi.ModTime(), f)
 	})

@@ -125,46 +125,15 @@ func (d *DiskStore) SignedURL(ctx context.Context, key, name string, ttl time.Du
 // the prefix stripped): a missing, wrong or expired signature is 404, like a missing
 // file, so links reveal nothing.
 func (d *DiskStore) PrivateHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		key := strings.TrimPrefix(req.URL.Path, "/")
+	return d.serve(func(req *http.Request, key string) (http.Header, bool) {
 		q := req.URL.Query()
 		exp, err := strconv.ParseInt(q.Get("e"), 10, 64)
-		if validateKey(key) != nil || err != nil || time.Now().Unix() > exp ||
-			!hmac.Equal([]byte(q.Get("s")), []byte(d.sign(key, q.Get("n"), exp))) {
-			http.NotFound(w, req)
-			return
-		}
-		r, err := d.root()
-		if err != nil {
-			http.Error(w, "files unavailable", http.StatusInternalServerError)
-			return
-		}
-		defer r.Close()
-		f, err := r.Open(key)
-		if err != nil {
-			http.NotFound(w, req)
-			return
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil || !fi.Mode().IsRegular() {
-			http.NotFound(w, req)
-			return
+		if err != nil || time.Now().Unix() > exp || !hmac.Equal([]byte(q.Get("s")), []byte(d.sign(key, q.Get("n"), exp))) {
+			return nil, false
 		}
 		ct, disp := disposition(key, q.Get("n"))
-		h := w.Header()
-		h.Set("Content-Type", ct)
-		h.Set("Content-Disposition", disp)
-		h.Set("Cache-Control", "private, no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-		h.Set("Referrer-Policy", "no-referrer")
-		http.ServeContent(w, req, "", fi.ModTime(), f)
+		return http.Header{"Content-Type": {ct}, "Content-Disposition": {disp}, "Cache-Control": {"private, no-store"},
+			"Referrer-Policy": {"no-referrer"}}, true
 	})
 }
 
