@@ -18,10 +18,54 @@ import (
 // DefaultDepositPct is the share of the total paid before production starts.
 const DefaultDepositPct = 50
 
-// UnitPrice is the price of one garment of a line, in COP minor units (IVA included).
+// UnitPrice is the price of one garment of a line, in COP minor units (IVA included),
+// and the lower prices of larger orders, if any. Versions priced before tiers existed
+// have none and keep working: the column is jsonb.
 type UnitPrice struct {
-	LineNo    int   `json:"line_no"`
+	LineNo    int    `json:"line_no"`
+	UnitMinor int64  `json:"unit_minor"`
+	Tiers     []Tier `json:"tiers,omitempty"`
+}
+
+// Tier is a quantity price: from MinQty garments of the line on, each costs UnitMinor.
+type Tier struct {
+	MinQty    int   `json:"min_qty"`
 	UnitMinor int64 `json:"unit_minor"`
+}
+
+// MaxTiers is how many quantity prices a line may have.
+const MaxTiers = 5
+
+// Applied is the unit price of qty garments: the tier with the largest MinQty not above
+// qty, else the base price.
+func (u UnitPrice) Applied(qty int) int64 {
+	price, from := u.UnitMinor, 0
+	for _, t := range u.Tiers {
+		if t.MinQty <= qty && t.MinQty > from {
+			price, from = t.UnitMinor, t.MinQty
+		}
+	}
+	return price
+}
+
+// Amount is what qty garments of the line cost at the applied price.
+func (u UnitPrice) Amount(qty int) int64 { return u.Applied(qty) * int64(qty) }
+
+// tiersOK reports whether tiers may go with a base unit price: at most MaxTiers, each
+// from more than one garment and from more than the one before, each cheaper than the
+// one before and than the base, and above zero.
+func tiersOK(base int64, tiers []Tier) bool {
+	if len(tiers) > MaxTiers {
+		return false
+	}
+	minQty, below := 1, base
+	for _, t := range tiers {
+		if t.MinQty <= minQty || t.UnitMinor <= 0 || t.UnitMinor >= below {
+			return false
+		}
+		minQty, below = t.MinQty, t.UnitMinor
+	}
+	return true
 }
 
 // Version is one price staff gave for a quote; a new one never replaces the earlier.
@@ -46,10 +90,22 @@ type Version struct {
 // Deposit is the amount due before production, rounded up to the peso minor unit.
 func (v Version) Deposit() int64 { return (v.Total*int64(v.DepositPct) + 99) / 100 }
 
+// Price is the unit price of line lineNo in v; false when v does not price it.
+func (v Version) Price(lineNo int) (UnitPrice, bool) {
+	for _, u := range v.UnitPrices {
+		if u.LineNo == lineNo {
+			return u, true
+		}
+	}
+	return UnitPrice{}, false
+}
+
 // Pricing is staff's price for a quote. UnitMinor maps line numbers to unit prices and
-// must price every line; DepositPct 0 means DefaultDepositPct.
+// must price every line; Tiers (optional, by line number too) are the lower prices of
+// larger quantities (see tiersOK). DepositPct 0 means DefaultDepositPct.
 type Pricing struct {
 	UnitMinor    map[int]int64
+	Tiers        map[int][]Tier
 	SetupFee     int64
 	LeadTimeDays int
 	ValidUntil   time.Time // a day in Bogotá
@@ -130,8 +186,13 @@ func (s *Service) Quote(ctx context.Context, actor audit.Actor, id int64, p Pric
 				fe[fmt.Sprintf("lines.%d.unit_price", i)] = "quote.price_invalid"
 				continue
 			}
-			prices = append(prices, UnitPrice{LineNo: l.LineNo, UnitMinor: u})
-			total += u * int64(l.Quantity)
+			up := UnitPrice{LineNo: l.LineNo, UnitMinor: u, Tiers: p.Tiers[l.LineNo]}
+			if !tiersOK(u, up.Tiers) {
+				fe[fmt.Sprintf("lines.%d.tiers", i)] = "quote.tiers_invalid"
+				continue
+			}
+			prices = append(prices, up)
+			total += up.Amount(l.Quantity)
 		}
 		if _, ok := fe["workshops"]; !ok {
 			if err := activeWorkshops(ctx, tx, p.Workshops); err != nil {
@@ -196,6 +257,9 @@ func pricingRecord(p Pricing, version int, total int64) map[string]any {
 	r := map[string]any{"version": version, "total": total, "unit_minor": p.UnitMinor, "setup_fee": p.SetupFee,
 		"lead_time_days": p.LeadTimeDays, "valid_until": p.ValidUntil.Format(time.DateOnly),
 		"deposit_pct": p.DepositPct, "workshops": p.Workshops}
+	if len(p.Tiers) > 0 {
+		r["tiers"] = p.Tiers
+	}
 	if p.Proof != nil {
 		r["proof"] = p.Proof.Name
 	}
