@@ -15,6 +15,15 @@
 //     transfer, staff mark it paid and refund a line; the lead's monthly statement,
 //     its PDF and CSV, the production record and the admin's ledger follow), saving a
 //     full-page PNG of every step;
+//   - walk a corporate quote from request to delivery on a desktop (the demo company's
+//     buyer asks for 120 polos in five sizes with a logo, and a request refused for a
+//     missing city comes back with what was typed and the logo kept; staff price it
+//     with a proof and the sewing workshop; the buyer approves the proof, accepts and
+//     opens the deposit's proforma and its PDF; staff record the deposit's transfer;
+//     the workshop's lead records progress, counts the rules refuse coming back as
+//     typed, and marks the job ready; staff deliver it and the delivery note names
+//     both NITs; the lead's statement and the admin's ledger credit the workshop with
+//     the deposit; another company's buyer gets a 404), auditing its new page types;
 //   - run axe-core inside the page on the main page types and on the logged-in, cart,
 //     checkout and order pages the journeys reach (no serious or critical violations,
 //     nothing wider than the phone's screen);
