@@ -39,6 +39,7 @@ commands:
   serve                    run the web store
   migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
   seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
+  seed synthetic [--products N] [--if-empty]   a large made-up catalog for make bench (default 10,000 products)
   seed logins              print the demo accounts' logins, when the store holds the demo
   user create --role admin --email ADDR [--name N]   add a user (password read from stdin; generated at a terminal)
   reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]    check the ledger against orders, refunds and payouts (exit 1 on a difference)
@@ -127,19 +128,29 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if len(args) == 1 && args[0] == "logins" {
 		return demoLogins(ctx, cfg, stdout)
 	}
-	if len(args) == 0 || args[0] != "demo" {
+	if len(args) == 0 || (args[0] != "demo" && args[0] != "synthetic") {
 		return errUsage
 	}
-	fs := flag.NewFlagSet("seed demo", flag.ContinueOnError)
+	fs := flag.NewFlagSet("seed "+args[0], flag.ContinueOnError)
 	ifEmpty := fs.Bool("if-empty", false, "only load into a store with no products")
+	products := 0
+	if args[0] == "synthetic" {
+		fs.IntVar(&products, "products", 10_000, "how many products to make (8 variants each)")
+	}
 	conn, err := openWithFlags(ctx, cfg, fs, args[1:])
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	if fs.NArg() > 0 || (args[0] == "synthetic" && products <= 0) {
+		return errUsage
+	}
 	store, err := openMedia(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if args[0] == "synthetic" {
+		return seed.Synthetic(ctx, conn, store, log, seed.SyntheticOptions{Products: products, IfEmpty: *ifEmpty})
 	}
 	return seed.Load(ctx, conn, store, log, seed.Options{IfEmpty: *ifEmpty})
 }
