@@ -21,10 +21,11 @@ import (
 )
 
 // The price form: a unit price per line (whole pesos as a Colombian types them,
-// "35.000" or "35000"), the setup fee, lead time, validity, deposit, up to
+// "35.000" or "35000") and, optionally, its quantity prices ("200: 34.000; 500: 31.000":
+// from 200 garments each costs 34.000 pesos, from 500 31.000), the setup fee, lead time, validity, deposit, up to
 // maxAssignments workshops with their share of the work (percentages summing to 100)
 // and the proof of the logo placement. Field names follow the domain's field errors
-// (lines.N.unit_price, setup_fee, lead_time_days, valid_until, deposit_pct, workshops,
+// (lines.N.unit_price, lines.N.tiers, setup_fee, lead_time_days, valid_until, deposit_pct, workshops,
 // proof), so its errors land on the right inputs.
 
 const (
@@ -45,12 +46,15 @@ type PriceView struct {
 	Version    int // the version this form will create
 }
 
-// PriceLineRow is the unit price input of a line.
+// PriceLineRow is the unit price input of a line and its quantity prices' input.
 type PriceLineRow struct {
 	No                 int
 	Label              string
 	Quantity           int
 	Name, Value, Error string
+	TiersName          string
+	TiersValue         string
+	TiersError         string
 }
 
 // AssignmentRow is one workshop and its share in the price form.
@@ -106,7 +110,7 @@ func (h *Handler) quotePrice(c *gin.Context, lang string) error {
 func priceFields(q quote.Quote) []string {
 	fs := []string{"setup_fee", "lead_time_days", "valid_until", "deposit_pct"}
 	for i := range q.Lines {
-		fs = append(fs, linePriceField(i))
+		fs = append(fs, linePriceField(i), lineTiersField(i))
 	}
 	for n := 1; n <= maxAssignments; n++ {
 		fs = append(fs, "workshop_"+strconv.Itoa(n), "share_"+strconv.Itoa(n))
@@ -116,12 +120,61 @@ func priceFields(q quote.Quote) []string {
 
 func linePriceField(i int) string { return fmt.Sprintf("lines.%d.unit_price", i) }
 
+func lineTiersField(i int) string { return fmt.Sprintf("lines.%d.tiers", i) }
+
+// maxTiersText bounds what the quantity prices' input reads (five tiers fit many times).
+const maxTiersText = 200
+
+// readTiers reads a line's quantity prices as staff type them: "200: 34.000; 500: 31.000"
+// (a quantity, optionally written "200+" or "1.000", a colon and whole pesos). Empty
+// is none; the domain judges whether they go with the unit price.
+func readTiers(s string) ([]quote.Tier, bool) {
+	if len(s) > maxTiersText {
+		return nil, false
+	}
+	var out []quote.Tier
+	for part := range strings.SplitSeq(s, ";") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		qty, price, ok := strings.Cut(part, ":")
+		if !ok {
+			return nil, false
+		}
+		qty = strings.TrimSuffix(strings.TrimSpace(qty), "+")
+		n, err := strconv.Atoi(strings.NewReplacer(".", "", ",", "", " ", "").Replace(qty))
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		m, ok := money.ParseWholePesos(price)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, quote.Tier{MinQty: n, UnitMinor: m})
+	}
+	return out, true
+}
+
+// tiersText writes quantity prices the way readTiers reads them ("200: 34000; 500: 31000").
+func tiersText(ts []quote.Tier) string {
+	parts := make([]string, 0, len(ts))
+	for _, t := range ts {
+		parts = append(parts, strconv.Itoa(t.MinQty)+": "+pesos(t.UnitMinor))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // readPricing turns the form as typed into a price; what cannot be read is a field error
 // (422) before the domain judges the rest.
 func readPricing(f *kit.Form, q quote.Quote) (quote.Pricing, error) {
 	fe := map[string]string{}
-	p := quote.Pricing{UnitMinor: map[int]int64{}}
+	p := quote.Pricing{UnitMinor: map[int]int64{}, Tiers: map[int][]quote.Tier{}}
 	for i, l := range q.Lines {
+		if ts, ok := readTiers(f.V(lineTiersField(i))); !ok {
+			fe[lineTiersField(i)] = "admin.quotes.price.tiers_unreadable"
+		} else if len(ts) > 0 {
+			p.Tiers[l.LineNo] = ts
+		}
 		m, ok := money.ParseWholePesos(f.V(linePriceField(i)))
 		if !ok || m == 0 {
 			fe[linePriceField(i)] = "quote.price_invalid"
@@ -240,6 +293,7 @@ func (h *Handler) priceFormFor(q quote.Quote, failed string, f *kit.Form) *kit.F
 		for _, u := range last.UnitPrices {
 			if u.LineNo == l.LineNo {
 				pf.Values[linePriceField(i)] = pesos(u.UnitMinor)
+				pf.Values[lineTiersField(i)] = tiersText(u.Tiers)
 			}
 		}
 	}
@@ -268,6 +322,10 @@ func (h *Handler) priceView(ctx context.Context, lang string, q quote.Quote, f *
 			Quantity: l.Quantity, Name: linePriceField(i), Value: f.V(linePriceField(i))}
 		if key := f.Err(r.Name); key != "" {
 			r.Error = h.T(lang, key)
+		}
+		r.TiersName, r.TiersValue = lineTiersField(i), f.V(lineTiersField(i))
+		if key := f.Err(r.TiersName); key != "" {
+			r.TiersError = h.T(lang, key)
 		}
 		v.Lines = append(v.Lines, r)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -270,8 +271,16 @@ func (h *Handler) versionRow(c *gin.Context, lang string, q quote.Quote, ver quo
 		qty[l.LineNo] = l.Quantity
 	}
 	for _, u := range ver.UnitPrices {
-		r.Prices = append(r.Prices, h.T(lang, "admin.quotes.version.price", u.LineNo, garments[u.LineNo],
-			amount(u.UnitMinor, ver.Currency, lang), qty[u.LineNo]))
+		price := h.T(lang, "admin.quotes.version.price", u.LineNo, garments[u.LineNo],
+			amount(u.Applied(qty[u.LineNo]), ver.Currency, lang), qty[u.LineNo])
+		if len(u.Tiers) > 0 {
+			tiers := make([]string, 0, len(u.Tiers))
+			for _, t := range u.Tiers {
+				tiers = append(tiers, h.T(lang, "admin.quotes.version.tier", t.MinQty, amount(t.UnitMinor, ver.Currency, lang)))
+			}
+			price += " · " + h.T(lang, "admin.quotes.version.tiers", amount(u.UnitMinor, ver.Currency, lang), strings.Join(tiers, "; "))
+		}
+		r.Prices = append(r.Prices, price)
 	}
 	if ver.Proof != nil {
 		pr := h.fileRow(c, q.ID, *ver.Proof)
