@@ -1,8 +1,13 @@
-// Command baseline is the yardstick for `make bench`: the least a database-backed HTML
-// page can cost on this machine. It runs one query (24 products) and renders it with a
-// tiny html/template on every request, using plain net/http and the same driver and pool
-// size as the store. The store's pages are reported as a ratio of this program's req/s,
-// which makes numbers comparable across machines. It is not part of the store.
+// Command baseline is the database yardstick of `make bench`, beside the plaintext
+// ceiling (deploy/bench/ceiling):
+//   - GET /      the least a database-backed HTML page can cost: one query (24 products)
+//     rendered with a tiny html/template on every request;
+//   - POST /write the least a write can cost: a transaction that inserts one row and
+//     commits, answered with a redirect like the store's forms. The store's writes
+//     (add to cart, placing an order) are reported as a ratio of its req/s.
+//
+// It uses plain net/http and the same driver and pool size as the store, on the same
+// database. It is not part of the store.
 package main
 
 import (
@@ -30,6 +35,13 @@ const pageHTML = `<!doctype html>
 `
 
 const listQuery = `SELECT id, title_es FROM products ORDER BY id LIMIT 24`
+
+// writesTable holds the write baseline's rows; the bench database is thrown away.
+const writesTable = `CREATE TABLE IF NOT EXISTS bench_writes (
+	id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	at   timestamptz NOT NULL DEFAULT now(),
+	note text NOT NULL
+)`
 
 type product struct {
 	ID    int64
@@ -75,6 +87,33 @@ func (h *handler) list(ctx context.Context) ([]product, error) {
 	return products, nil
 }
 
+// write is the minimal write: one row inserted in its own transaction.
+type write struct{ db *sql.DB }
+
+func (h write) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.insert(r.Context(), r.FormValue("note")); err != nil {
+		log.Printf("baseline: %v", err)
+		http.Error(w, "database error", http.StatusInternalServerError)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h write) insert(ctx context.Context, note string) error {
+	tx, err := h.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if _, err := tx.ExecContext(ctx, `INSERT INTO bench_writes (note) VALUES ($1)`, note); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
 func run(addr, dbURL string) error {
 	if dbURL == "" {
 		return errors.New("DATABASE_URL is not set")
@@ -93,9 +132,13 @@ func run(addr, dbURL string) error {
 	if err := db.PingContext(ctx); err != nil {
 		return fmt.Errorf("connect to database: %w", err)
 	}
+	if _, err := db.ExecContext(ctx, writesTable); err != nil {
+		return fmt.Errorf("create the writes table: %w", err)
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", &handler{db: db, page: template.Must(template.New("page").Parse(pageHTML))})
+	mux.Handle("POST /write", write{db: db})
 	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 
 	errc := make(chan error, 1)
