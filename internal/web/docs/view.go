@@ -29,22 +29,26 @@ func (h *Handler) quoteDoc(lang string, d quote.Detail) (*View, error) {
 		{Label: h.T(lang, "docs.meta.deadline"), Value: h.day(lang, d.Deadline)},
 		{Label: h.T(lang, "docs.meta.delivery_city"), Value: d.DeliveryCity},
 	}
-	prices := map[int]int64{}
-	for _, p := range v.UnitPrices {
-		prices[p.LineNo] = p.UnitMinor
-	}
 	t := &pdf.Table{Head: []string{"#", h.T(lang, "docs.col.garment"), h.T(lang, "docs.col.customisation"),
 		h.T(lang, "docs.col.sizes"), h.T(lang, "docs.col.quantity"), h.T(lang, "docs.col.unit_price"), h.T(lang, "docs.col.line_total")},
 		Right: []bool{true, false, false, false, true, true, true}, Widths: []float64{0.5, 2.7, 2.2, 2.2, 1.3, 1.6, 1.7}}
 	var subtotal int64
+	var tiers []pdf.Field
 	for _, l := range d.Lines {
-		unit := prices[l.LineNo]
-		total := unit * int64(l.Quantity)
+		p, _ := v.Price(l.LineNo)
+		unit, total := p.Applied(l.Quantity), p.Amount(l.Quantity)
 		subtotal += total
 		t.Rows = append(t.Rows, []string{strconv.Itoa(l.LineNo), h.garment(lang, l), h.customisation(lang, l), sizes(l),
 			h.count(lang, l.Quantity), h.money(lang, v.Currency, unit), h.money(lang, v.Currency, total)})
+		if len(p.Tiers) > 0 {
+			tiers = append(tiers, pdf.Field{Label: strconv.Itoa(l.LineNo) + ". " + h.garment(lang, l), Value: h.tiers(lang, v.Currency, p.Tiers)})
+		}
 	}
 	view.Sections = []pdf.Section{{Heading: h.T(lang, "docs.quote.lines"), Table: t}}
+	if len(tiers) > 0 {
+		// What ordering more would cost, so the company can weigh it.
+		view.Sections = append(view.Sections, pdf.Section{Heading: h.T(lang, "docs.quote.tiers"), Fields: tiers})
+	}
 	view.Totals = []pdf.Field{
 		{Label: h.T(lang, "docs.total.garments"), Value: h.money(lang, v.Currency, subtotal)},
 		{Label: h.T(lang, "docs.total.setup_fee"), Value: h.money(lang, v.Currency, v.SetupFee)},
@@ -241,6 +245,19 @@ func (h *Handler) money(lang, currency string, minor int64) string {
 		currency = "COP"
 	}
 	return money.Format(money.Amount{Minor: minor, Currency: currency}, lang)
+}
+
+// tiers writes a line's quantity prices: "200+ prendas: $ 34.000 c/u; 500+: $ 31.000".
+func (h *Handler) tiers(lang, currency string, ts []quote.Tier) string {
+	parts := make([]string, 0, len(ts))
+	for i, t := range ts {
+		key := "docs.quote.tier_more"
+		if i == 0 {
+			key = "docs.quote.tier_first"
+		}
+		parts = append(parts, h.T(lang, key, h.count(lang, t.MinQty), h.money(lang, currency, t.UnitMinor)))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // count writes a number of garments with the language's thousands separator.
