@@ -104,6 +104,11 @@ func (s *Statement) sum() {
 				s.Refunds -= e.AmountMinor
 			}
 			s.Share += e.ShareMinor
+			if e.Source == SourceQuote || e.Source == SourceQuoteRefund {
+				// Corporate work is paid by deposit and balance, not per garment: its
+				// money is in the totals and entries, its garments in the job's progress.
+				continue
+			}
 			k := key{e.ProductID, e.Title, e.Size}
 			u := units[k]
 			if u == nil {
