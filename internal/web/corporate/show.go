@@ -68,12 +68,14 @@ type VersionView struct {
 	Workshops                []string
 }
 
-// PriceRow is a line's price in a version.
+// PriceRow is a line's price in a version: the unit price its quantity reaches and,
+// when staff gave quantity prices, what ordering more would cost.
 type PriceRow struct {
 	LineNo       int
 	Garment      string
 	Quantity     int
 	Unit, Amount string
+	Tiers        string // "200+ prendas: $ 34.000 c/u; 500+: $ 31.000", "" for none
 }
 
 // MoneyView is the money box.
@@ -163,7 +165,7 @@ func (h *Handler) quoteView(c *gin.Context, lang string, d quote.Detail) QuoteVi
 			Created: moment(ver.CreatedAt, lang), Latest: len(v.Versions) == 0}
 		for _, p := range ver.UnitPrices {
 			vv.Prices = append(vv.Prices, PriceRow{LineNo: p.LineNo, Garment: garment[p.LineNo], Quantity: qty[p.LineNo],
-				Unit: cur(p.UnitMinor), Amount: cur(p.UnitMinor * int64(qty[p.LineNo]))})
+				Unit: cur(p.Applied(qty[p.LineNo])), Amount: cur(p.Amount(qty[p.LineNo])), Tiers: h.tiers(lang, p.Tiers, cur)})
 		}
 		if ver.Proof != nil {
 			l := h.fileLink(c, d.ID, *ver.Proof)
@@ -240,4 +242,17 @@ func (h *Handler) docLinks(c *gin.Context, lang string, d quote.Detail) []DocLin
 func (h *Handler) fileLink(c *gin.Context, quoteID int64, f quote.File) FileLink {
 	return FileLink{Name: f.Name, Size: fileSize(f.Size),
 		URL: quotePath(quoteID) + "/files/" + strconv.FormatInt(f.ID, 10)}
+}
+
+// tiers writes a line's quantity prices: "200+ prendas: $ 34.000 c/u; 500+: $ 31.000".
+func (h *Handler) tiers(lang string, ts []quote.Tier, cur func(int64) string) string {
+	parts := make([]string, 0, len(ts))
+	for i, t := range ts {
+		key := "corporate.quote.tier_more"
+		if i == 0 {
+			key = "corporate.quote.tier_first"
+		}
+		parts = append(parts, h.T(lang, key, t.MinQty, cur(t.UnitMinor)))
+	}
+	return strings.Join(parts, "; ")
 }
