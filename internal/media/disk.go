@@ -213,3 +213,21 @@ func (d *DiskStore) serve(allow func(req *http.Request, key string) (http.Header
 		http.ServeContent(w, req, "", fi.ModTime(), f)
 	})
 }
+
+// Get returns the bytes stored under key; a missing key is an error wrapping
+// fs.ErrNotExist.
+func (d *DiskStore) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := validateKey(key); err != nil {
+		return nil, err
+	}
+	r, err := d.root()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	b, err := r.ReadFile(key)
+	if err != nil {
+		return nil, fmt.Errorf("disk store: get %s: %w", key, err)
+	}
+	return b, nil
+}

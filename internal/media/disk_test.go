@@ -2,6 +2,7 @@ package media
 
 import (
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"net/http"
@@ -36,6 +37,12 @@ func TestDiskStoreRoundTrip(t *testing.T) {
 	}
 	if ok, err := d.Exists(ctx, key); err != nil || !ok {
 		t.Fatalf("Exists after Put = %v, %v", ok, err)
+	}
+	if b, err := d.Get(ctx, key); err != nil || string(b) != "jpeg bytes" {
+		t.Fatalf("Get after Put = %q, %v", b, err)
+	}
+	if _, err := d.Get(ctx, "photos/abc123/none.jpg"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Get of a missing key: %v, want fs.ErrNotExist", err)
 	}
 	var files []string
 	_ = filepath.WalkDir(d.dir, func(p string, e fs.DirEntry, err error) error {

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"image"
+	"image/color"
 	"image/jpeg"
+	"io/fs"
 	"os"
 	"sync"
 	"testing"
@@ -165,4 +167,43 @@ func jpegMarkers(t *testing.T, b []byte) []byte {
 	}
 	t.Fatal("no SOS marker")
 	return nil
+}
+
+// texturedImage looks a little like a photo: smooth colour gradients with a
+// fine weave pattern on top, which costs real bytes in both codecs.
+func texturedImage(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			weave := uint8((x*7 ^ y*13) % 23)
+			img.Set(x, y, color.RGBA{uint8(120+x*100/w) + weave, uint8(60+y*120/h) + weave/2, uint8(90 + (x+y)*50/(w+h)), 255})
+		}
+	}
+	return img
+}
+
+// webpChunks lists the chunk types of a RIFF WebP file, in order.
+func webpChunks(t *testing.T, b []byte) []string {
+	t.Helper()
+	if len(b) < 12 || string(b[:4]) != "RIFF" || string(b[8:12]) != "WEBP" {
+		t.Fatalf("not a RIFF WebP file: % x", b[:min(len(b), 12)])
+	}
+	var out []string
+	for i := 12; i+8 <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[i+4 : i+8]))
+		out = append(out, string(b[i:i+4]))
+		i += 8 + n + n%2
+	}
+	return out
+}
+
+// Get makes memStore a Getter, for BackfillWebP.
+func (m *memStore) Get(_ context.Context, key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	b, ok := m.objs[key]
+	if !ok {
+		return nil, fs.ErrNotExist
+	}
+	return bytes.Clone(b), nil
 }

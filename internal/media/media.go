@@ -1,5 +1,5 @@
 // Package media stores product photos and turns uploaded images into
-// safe, web-sized JPEG renditions.
+// safe, web-sized JPEG and WebP renditions.
 //
 // Photos live in a blob Store: S3Store for an S3-compatible server
 // (versitygw in development and CI) or DiskStore for a local directory

@@ -14,6 +14,8 @@ import (
 	"io"
 	"slices"
 	"testing"
+
+	"github.com/gen2brain/webp"
 )
 
 func TestProcessJPEGWithEXIF(t *testing.T) {
@@ -33,8 +35,11 @@ func TestProcessJPEGWithEXIF(t *testing.T) {
 	if p.Key != want.Key || p.Width != want.Width || p.Height != want.Height || !slices.Equal(p.Renditions, want.Renditions) {
 		t.Fatalf("Process = %+v, want %+v", p, want)
 	}
-	if len(store.objs) != 2 {
-		t.Fatalf("stored %d objects, want 2", len(store.objs))
+	if !p.WebP {
+		t.Error("Process did not report its WebP renditions")
+	}
+	if len(store.objs) != 4 {
+		t.Fatalf("stored %d objects, want 2 JPEG and 2 WebP", len(store.objs))
 	}
 	for _, w := range p.Renditions {
 		key := RenditionKey(p.Key, w)
@@ -65,6 +70,59 @@ func TestProcessJPEGWithEXIF(t *testing.T) {
 		// Rotated clockwise, the red top-left corner is now top-right.
 		assertColor(t, key+" top-right", img.At(w*3/4, w/2), color.RGBA{255, 0, 0, 255})
 		assertColor(t, key+" top-left", img.At(w/4, w/2), color.RGBA{0, 0, 255, 255})
+
+		wkey := WebPKey(p.Key, w)
+		wout, ok := store.objs[wkey]
+		if !ok {
+			t.Fatalf("missing %s", wkey)
+		}
+		if ct := store.types[wkey]; ct != "image/webp" {
+			t.Errorf("%s content type %q", wkey, ct)
+		}
+		for _, c := range webpChunks(t, wout) {
+			if c != "VP8 " && c != "VP8L" && c != "VP8X" && c != "ALPH" {
+				t.Errorf("%s has a %q chunk", wkey, c)
+			}
+		}
+		for _, s := range []string{"Exif", gpsMarker, "MM\x00*", "II*\x00"} {
+			if bytes.Contains(wout, []byte(s)) {
+				t.Errorf("%s still contains %q", wkey, s)
+			}
+		}
+		wimg, err := webp.Decode(bytes.NewReader(wout))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := wimg.Bounds().Size(); got != image.Pt(w, 2*w) {
+			t.Fatalf("%s is %v, want %dx%d", wkey, got, w, 2*w)
+		}
+		assertColor(t, wkey+" top-right", wimg.At(w*3/4, w/2), color.RGBA{255, 0, 0, 255})
+		assertColor(t, wkey+" top-left", wimg.At(w/4, w/2), color.RGBA{0, 0, 255, 255})
+	}
+}
+
+// TestProcessWebPSizes checks the promise of the WebP renditions on a photo-like
+// image (smooth shading plus fine texture): each is smaller than its JPEG, and
+// the 320 px one a listing thumbnail loads stays far under 30 KB.
+func TestProcessWebPSizes(t *testing.T) {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, texturedImage(1300, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	store := newMemStore()
+	p, err := Process(context.Background(), store, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range p.Renditions {
+		jb, wb := len(store.objs[RenditionKey(p.Key, w)]), len(store.objs[WebPKey(p.Key, w)])
+		if wb == 0 || wb >= jb {
+			t.Errorf("%d px: WebP %d bytes, JPEG %d: want WebP smaller", w, wb, jb)
+		}
+		t.Logf("%d px: JPEG %d bytes, WebP %d", w, jb, wb)
+	}
+	if n := len(store.objs[WebPKey(p.Key, 320)]); n > 30<<10 {
+		t.Errorf("320 px WebP is %d bytes, want at most 30 KB", n)
 	}
 }
 

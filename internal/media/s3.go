@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -175,3 +177,24 @@ func (s *S3Store) Delete(ctx context.Context, key string) error {
 
 // URL returns the public URL of key.
 func (s *S3Store) URL(key string) string { return joinURL(s.baseURL, key) }
+
+// Get returns the bytes stored under key; a missing key is an error wrapping
+// fs.ErrNotExist.
+func (s *S3Store) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := validateKey(key); err != nil {
+		return nil, err
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("s3 store: get %s: %w", key, err)
+	}
+	defer obj.Close()
+	b, err := io.ReadAll(io.LimitReader(obj, MaxUploadBytes+1))
+	if err != nil {
+		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
+			return nil, fmt.Errorf("s3 store: get %s: %w", key, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("s3 store: get %s: %w", key, err)
+	}
+	return b, nil
+}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"testing"
 	"time"
@@ -73,6 +75,12 @@ func TestS3StorePublicPhotos(t *testing.T) {
 	}
 	if ok, err := s.Exists(ctx, key); err != nil || !ok {
 		t.Fatalf("Exists after Put = %v, %v", ok, err)
+	}
+	if b, err := s.Get(ctx, key); err != nil || !bytes.Equal(b, body) {
+		t.Fatalf("Get after Put = %d bytes, %v", len(b), err)
+	}
+	if _, err := s.Get(ctx, "photos/0123456789abcdef/none.jpg"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Get of a missing key: %v, want fs.ErrNotExist", err)
 	}
 	if want := "http://" + cfg.Endpoint + "/" + cfg.Bucket + "/" + key; s.URL(key) != want {
 		t.Errorf("URL = %q, want %q", s.URL(key), want)
