@@ -40,6 +40,8 @@ func auditedPages(t *testing.T, s store) []auditPage {
 		{"es-signup", "signup", "/registro", http.StatusOK},
 		{"es-forgot", "forgot", "/cuenta/recuperar", http.StatusOK},
 		{"es-lookup", "lookup", "/pedido", http.StatusOK},
+		{"es-corporate", "corporate", "/corporate", http.StatusOK},
+		{"es-corporate-signup", "corporate-signup", "/corporate/signup", http.StatusOK},
 		{"en-home", "home", "/en", http.StatusOK},
 		{"en-listing", "listing", "/en/catalog/shoes", http.StatusOK},
 		{"en-product", "product", "/en/product/" + product, http.StatusOK},
@@ -50,6 +52,8 @@ func auditedPages(t *testing.T, s store) []auditPage {
 		{"en-signup", "signup", "/en/signup", http.StatusOK},
 		{"en-forgot", "forgot", "/en/account/forgot", http.StatusOK},
 		{"en-lookup", "lookup", "/en/order", http.StatusOK},
+		{"en-corporate", "corporate", "/en/corporate", http.StatusOK},
+		{"en-corporate-signup", "corporate-signup", "/en/corporate/signup", http.StatusOK},
 	}
 	return pages
 }
