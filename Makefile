@@ -5,7 +5,10 @@
 #   make test    go vet + go test -race against real PostgreSQL and S3 (versitygw)
 #                started on free loopback ports; GOTEST_ARGS / GOTEST_PKGS narrow it,
 #                e.g. make test GOTEST_ARGS='-run TestCart -v' GOTEST_PKGS=./internal/catalog/...
-#   make bench   wrk against the listing and a product page, relative to a baseline program
+#   make bench   wrk against the store's routes (pages, cart, checkout, studio; demo and a
+#                10,000-product synthetic catalog) as ratios to a plaintext ceiling and a
+#                write baseline, with peak RSS and issue 10's targets marked met / not met
+#                (BENCH_DURATION=3s BENCH_ROUNDS=1 for a quick look; see deploy/bench/run.sh)
 #   make audit   Lighthouse (all four categories) on home, a listing and a product:
 #                prints the scores, reports in build/audit/
 #   make reconcile  check the ledger of the `make run` database against its orders,
@@ -18,7 +21,7 @@ SHELL := bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # Command-line variables reach the scripts through the environment.
-export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS
+export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS BENCH_DURATION BENCH_ROUNDS
 
 .PHONY: run test bench audit lint build reconcile
 

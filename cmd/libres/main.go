@@ -29,6 +29,7 @@ import (
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/seed"
+	"github.com/libres/storefront/internal/web/pagecache"
 	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/web"
 )
@@ -38,11 +39,12 @@ const usage = `usage: libres <command>
 commands:
   serve                    run the web store
   migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
-  seed demo [--if-empty]   load the sample catalog (with --if-empty: only into an empty store)
+  seed demo [--if-empty] [--photo-width W]   load the sample catalog (with --if-empty: only into an empty store)
   seed synthetic [--products N] [--if-empty]   a large made-up catalog for make bench (default 10,000 products)
   seed logins              print the demo accounts' logins, when the store holds the demo
   user create --role admin --email ADDR [--name N]   add a user (password read from stdin; generated at a terminal)
   reconcile [--from YYYY-MM-DD] [--to YYYY-MM-DD]    check the ledger against orders, refunds and payouts (exit 1 on a difference)
+  media backfill-webp      make WebP renditions for photos stored before the store made them
 
 configuration comes from environment variables; see README.md.
 `
@@ -98,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, cfg, log, args[1:], stdin, stdout)
 	case "reconcile":
 		return reconcileCmd(ctx, cfg, args[1:], stdout)
+	case "media":
+		return mediaCmd(ctx, cfg, log, args[1:], stdout)
 	default:
 		return errUsage
 	}
@@ -133,16 +137,18 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 	fs := flag.NewFlagSet("seed "+args[0], flag.ContinueOnError)
 	ifEmpty := fs.Bool("if-empty", false, "only load into a store with no products")
-	products := 0
+	products, photoWidth := 0, 0
 	if args[0] == "synthetic" {
 		fs.IntVar(&products, "products", 10_000, "how many products to make (8 variants each)")
+	} else {
+		fs.IntVar(&photoWidth, "photo-width", 0, "width of the generated source photos (default 1600; 1280 keeps every rendition)")
 	}
 	conn, err := openWithFlags(ctx, cfg, fs, args[1:])
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	if fs.NArg() > 0 || (args[0] == "synthetic" && products <= 0) {
+	if fs.NArg() > 0 || (args[0] == "synthetic" && products <= 0) || photoWidth < 0 {
 		return errUsage
 	}
 	store, err := openMedia(ctx, cfg)
@@ -152,7 +158,7 @@ func seedCmd(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if args[0] == "synthetic" {
 		return seed.Synthetic(ctx, conn, store, log, seed.SyntheticOptions{Products: products, IfEmpty: *ifEmpty})
 	}
-	return seed.Load(ctx, conn, store, log, seed.Options{IfEmpty: *ifEmpty})
+	return seed.Load(ctx, conn, store, log, seed.Options{IfEmpty: *ifEmpty, PhotoWidth: photoWidth})
 }
 
 // openWithFlags parses a subcommand's flags, then opens the database it works on.
@@ -243,9 +249,17 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		sweeper := order.Sweeper{Service: orders, OnError: func(err error) { log.Warn("order sweeper", "err", err) }}
 		go func() { _ = sweeper.Run(ctx) }()
 	}
+	// Catalog pages are kept rendered while a connection listens for catalog changes
+	// (every replica drops its pages on each); it stops with the server.
+	pages := pagecache.New(pagecache.Options{MaxBytes: int64(cfg.PageCacheMB) << 20, Log: log})
+	go func() {
+		if err := pages.Listen(ctx, cfg.DatabaseURL); err != nil {
+			log.Error("page cache off", "err", err)
+		}
+	}()
 	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
 		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
-		Ledger: orders.Options().Ledger, Quotes: quotes})
+		Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages})
 	if err != nil {
 		return err
 	}
