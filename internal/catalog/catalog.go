@@ -174,6 +174,7 @@ type Photo struct {
 	Width      int           `db:"width"`
 	Height     int           `db:"height"`
 	Renditions pq.Int64Array `db:"renditions"`
+	WebP       bool          `db:"webp"` // a WebP rendition is stored beside each JPEG one
 	AltES      string        `db:"alt_es"`
 	AltEN      string        `db:"alt_en"`
 	Position   int           `db:"position"`

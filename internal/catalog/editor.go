@@ -45,7 +45,7 @@ func loadVariants(ctx context.Context, q db.Querier, productID int64) ([]Variant
 }
 
 func loadPhotos(ctx context.Context, q db.Querier, productID int64) ([]Photo, error) {
-	const sel = `SELECT id, product_id, object_key, width, height, renditions, alt_es, alt_en, position
+	const sel = `SELECT id, product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position
 		FROM photos WHERE product_id = $1 ORDER BY position, id`
 	var ps []Photo
 	if err := sqlx.SelectContext(ctx, q, &ps, sel, productID); err != nil {

@@ -69,6 +69,7 @@ type Card struct {
 	PhotoW       *int           `db:"photo_w"`
 	PhotoH       *int           `db:"photo_h"`
 	PhotoRends   pq.Int64Array  `db:"photo_renditions"`
+	PhotoWebP    *bool          `db:"photo_webp"`
 	PhotoAltES   *string        `db:"photo_alt_es"`
 	PhotoAltEN   *string        `db:"photo_alt_en"`
 	Total        int            `db:"total"`
@@ -83,7 +84,8 @@ func (c Card) Photo() *Photo {
 	if c.PhotoKey == nil {
 		return nil
 	}
-	return &Photo{Key: *c.PhotoKey, Width: *c.PhotoW, Height: *c.PhotoH, Renditions: c.PhotoRends, AltES: deref(c.PhotoAltES), AltEN: deref(c.PhotoAltEN)}
+	return &Photo{Key: *c.PhotoKey, Width: *c.PhotoW, Height: *c.PhotoH, Renditions: c.PhotoRends,
+		WebP: c.PhotoWebP != nil && *c.PhotoWebP, AltES: deref(c.PhotoAltES), AltEN: deref(c.PhotoAltEN)}
 }
 
 func deref(s *string) string {
@@ -178,7 +180,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 			w.slug AS workshop_slug, w.name AS workshop_name,
 			COALESCE(v.in_stock, false) AS in_stock, COALESCE(v.sizes, '{}') AS sizes,
 			ph.object_key AS photo_key, ph.width AS photo_w, ph.height AS photo_h,
-			ph.renditions AS photo_renditions, ph.alt_es AS photo_alt_es, ph.alt_en AS photo_alt_en,
+			ph.renditions AS photo_renditions, ph.webp AS photo_webp, ph.alt_es AS photo_alt_es, ph.alt_en AS photo_alt_en,
 			count(*) OVER () AS total, ` + rank + ` AS rank
 		FROM products p
 		JOIN workshops w ON w.id = p.workshop_id
@@ -187,7 +189,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 				array_agg(DISTINCT size) FILTER (WHERE size <> '') AS sizes
 			FROM variants WHERE product_id = p.id) v ON true
 		LEFT JOIN LATERAL (
-			SELECT object_key, width, height, renditions, alt_es, alt_en FROM photos
+			SELECT object_key, width, height, renditions, webp, alt_es, alt_en FROM photos
 			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY ` + order + `

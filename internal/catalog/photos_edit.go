@@ -96,10 +96,10 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 		if n.Count+len(processed) > MaxPhotos {
 			return apperr.New(apperr.Invalid, "photo.too_many")
 		}
-		const ins = `INSERT INTO photos (product_id, object_key, width, height, renditions, alt_es, alt_en, position)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		const ins = `INSERT INTO photos (product_id, object_key, width, height, renditions, alt_es, alt_en, position, webp)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (product_id, object_key) DO NOTHING
-			RETURNING id, product_id, object_key, width, height, renditions, alt_es, alt_en, position`
+			RETURNING id, product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position`
 		for _, ph := range processed {
 			rends := make(pq.Int64Array, len(ph.Renditions))
 			for i, w := range ph.Renditions {
@@ -107,7 +107,7 @@ func (e *Editor) AddPhotos(ctx context.Context, scope Scope, actor audit.Actor, 
 			}
 			var rows []Photo // none when this product already has the same photo
 			if err := sqlx.SelectContext(ctx, tx, &rows, ins, productID, ph.Key, ph.Width, ph.Height, rends,
-				p.TitleES, p.TitleEN, n.Next); err != nil {
+				p.TitleES, p.TitleEN, n.Next, ph.WebP); err != nil {
 				return fmt.Errorf("record photo %s: %w", ph.Key, db.Translate(err))
 			}
 			if len(rows) == 1 {
@@ -258,7 +258,7 @@ func lockPhoto(ctx context.Context, tx *sqlx.Tx, scope Scope, productID, photoID
 		return p, Photo{}, err
 	}
 	var ph []Photo
-	const sel = `SELECT id, product_id, object_key, width, height, renditions, alt_es, alt_en, position
+	const sel = `SELECT id, product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position
 		FROM photos WHERE id = $1 AND product_id = $2`
 	if err := sqlx.SelectContext(ctx, tx, &ph, sel, photoID, productID); err != nil {
 		return p, Photo{}, fmt.Errorf("photo %d: %w", photoID, err)

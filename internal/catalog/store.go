@@ -85,7 +85,7 @@ func (s *Store) ActiveProductBySlug(ctx context.Context, slug string) (Product, 
 	if err := sqlx.SelectContext(ctx, s.db, &p.Variants, qv, p.ID); err != nil {
 		return p, fmt.Errorf("variants of product %d: %w", p.ID, err)
 	}
-	const qp = `SELECT id, product_id, object_key, width, height, renditions, alt_es, alt_en, position
+	const qp = `SELECT id, product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position
 		FROM photos WHERE product_id = $1 ORDER BY position, id`
 	if err := sqlx.SelectContext(ctx, s.db, &p.Photos, qp, p.ID); err != nil {
 		return p, fmt.Errorf("photos of product %d: %w", p.ID, err)

@@ -70,8 +70,8 @@ func CreateProduct(ctx context.Context, ext sqlx.ExtContext, p Product) (int64, 
 // AddPhoto records a stored photo for a product. Adding the same object twice is a no-op,
 // so a retried upload or seed does not duplicate photos.
 func AddPhoto(ctx context.Context, ext sqlx.ExtContext, ph Photo) error {
-	const q = `INSERT INTO photos (product_id, object_key, width, height, renditions, alt_es, alt_en, position)
-		VALUES (:product_id, :object_key, :width, :height, :renditions, :alt_es, :alt_en, :position)
+	const q = `INSERT INTO photos (product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position)
+		VALUES (:product_id, :object_key, :width, :height, :renditions, :webp, :alt_es, :alt_en, :position)
 		ON CONFLICT (product_id, object_key) DO NOTHING`
 	if _, err := sqlx.NamedExecContext(ctx, ext, q, ph); err != nil {
 		return fmt.Errorf("add photo %s to product %d: %w", ph.Key, ph.ProductID, err)

@@ -106,7 +106,7 @@ func Load(ctx context.Context, conn *sqlx.DB, store media.Store, log *slog.Logge
 					rends[k] = int64(w)
 				}
 				err := catalog.AddPhoto(ctx, tx, catalog.Photo{ProductID: id, Key: ph.Key, Width: ph.Width,
-					Height: ph.Height, Renditions: rends, AltES: p.AltES, AltEN: p.AltEN, Position: pos})
+					Height: ph.Height, Renditions: rends, WebP: ph.WebP, AltES: p.AltES, AltEN: p.AltEN, Position: pos})
 				if err != nil {
 					return err
 				}
