@@ -119,6 +119,10 @@ func TestAcceptWithProofAndMessage(t *testing.T) {
 	if tr := text(show.Find(".corp-money")); !strings.Contains(tr, "transferencia") {
 		t.Errorf("no transfer instructions once accepted: %q", tr)
 	}
+	// Without a card button, the money box still says what deposit is due.
+	if m := text(show.Find(".corp-money")); !strings.Contains(m, "Anticipo por pagar") || !strings.Contains(m, "$") {
+		t.Errorf("accepted quote's money box does not say the deposit due: %q", m)
+	}
 
 	// No card provider in this store: paying by card is refused with a reason; the
 	// page offers no card button.

@@ -82,6 +82,8 @@ type PriceRow struct {
 type MoneyView struct {
 	Priced                                       bool
 	Total, Deposit, Paid, DepositDue, BalanceDue string
+	// DepositOwed: the quote waits for (the rest of) its deposit before production.
+	DepositOwed bool
 }
 
 // MessageView is a post of the thread.
@@ -185,7 +187,8 @@ func (h *Handler) quoteView(c *gin.Context, lang string, d quote.Detail) QuoteVi
 	}
 	m := d.Money
 	v.Money = MoneyView{Priced: len(d.Versions) > 0, Total: cur(m.Total), Deposit: cur(m.Deposit), Paid: cur(m.Paid),
-		DepositDue: cur(m.DepositDue), BalanceDue: cur(m.BalanceDue)}
+		DepositDue: cur(m.DepositDue), BalanceDue: cur(m.BalanceDue),
+		DepositOwed: d.Status == quote.StatusAccepted && m.DepositDue > 0}
 	if h.Quotes.Card != nil {
 		v.PayDeposit = d.Status == quote.StatusAccepted && m.DepositDue > 0
 		v.PayBalance = !v.PayDeposit && m.BalanceDue > 0 && slices.Contains([]quote.Status{quote.StatusDepositPaid,
