@@ -38,6 +38,7 @@ type Config struct {
 	SMTPURL        string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
 	MailFrom       string // From header of the store's emails
 	Workers        bool   // run the background workers (email delivery) in this process
+	PageCacheMB    int    // memory for rendered catalog pages; 0: render every request
 	Stripe         Stripe
 	Orders         Orders
 }
@@ -92,6 +93,7 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
 	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
+	{"LIBRES_PAGE_CACHE_MB", "64", "memory in MB for catalog pages kept rendered (dropped on every catalog change, on every replica); 0: render every request"},
 	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
 	{"STRIPE_WEBHOOK_SECRET", "(required with STRIPE_SECRET_KEY)", "signing secret (whsec_…) of the webhook endpoint https://HOST/webhooks/stripe, created with API version 2023-10-16 (docs/payments.md)"},
 	{"STRIPE_API_URL", "(empty: https://api.stripe.com)", "Stripe API base URL; set only to point at stripe-mock (http://127.0.0.1:PORT); https required with a live key"},
@@ -205,6 +207,7 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, &Error{"LIBRES_MAIL_FROM", c.MailFrom, "want an address such as Libres <no-reply@libres.example.co>"})
 	}
 	c.Workers = boolean("LIBRES_WORKERS", true)
+	c.PageCacheMB = integer("LIBRES_PAGE_CACHE_MB", 64, 0, 4096)
 	if v := str("LIBRES_TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {
 			p = strings.TrimSpace(p)
@@ -363,6 +366,7 @@ func (c Config) Print(w io.Writer) {
 		{"SMTP_URL", maskURL(c.SMTPURL)},
 		{"LIBRES_MAIL_FROM", c.MailFrom},
 		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
+		{"LIBRES_PAGE_CACHE_MB", strconv.Itoa(c.PageCacheMB)},
 		{"LIBRES_TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ",")},
 		{"STRIPE_SECRET_KEY", maskSecret(c.Stripe.SecretKey)},
 		{"STRIPE_WEBHOOK_SECRET", maskSecret(c.Stripe.WebhookSecret)},

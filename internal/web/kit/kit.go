@@ -74,6 +74,7 @@ func (k *Kit) funcs() template.FuncMap {
 		"add":   func(a, b int) int { return a + b },
 		"sub":   func(a, b int) int { return a - b },
 		"dict":  dict,
+		"slot":  slotFunc,
 		// fielderr returns the message for a form field's error, "" when it has none.
 		"fielderr": func(lang string, errs map[string]string, name string) string {
 			if key, ok := errs[name]; ok {

@@ -29,11 +29,12 @@ type Page struct {
 	NoIndex     bool // error pages, back offices: <meta name="robots" content="noindex">
 	Nav         Nav
 	Query       string // current search text (header search box)
-	// Per-visitor parts: only back-office and account pages fill them, so the catalog
-	// pages shoppers browse stay the same for everyone (and cacheable).
+	// Per-visitor parts, shown only in the layout's slots (Visitor): a cached catalog
+	// page leaves markers there (Slots) and each answer splices the visitor's own in.
 	User  *SessionUser
 	Flash *Flash
-	Data  any // page view model
+	Slots bool // render slot markers instead of the visitor's parts (kit.Capture)
+	Data  any  // page view model
 }
 
 // Alternate is one hreflang link.
@@ -97,6 +98,7 @@ func (k *Kit) Page(c *gin.Context, lang, title, description string, alt map[stri
 		OGType:      "website",
 		Demo:        k.Demo,
 		Seller:      k.Seller,
+		User:        CurrentUser(c),
 	}
 	if k.Options.Nav != nil {
 		p.Nav = k.Options.Nav(c, lang)
@@ -114,7 +116,6 @@ func (k *Kit) PrivatePage(c *gin.Context, lang, title string, alt map[string]str
 	p := k.Page(c, lang, title, "", alt)
 	p.NoIndex = true
 	p.Canonical, p.Alternates = "", nil
-	p.User = CurrentUser(c)
 	p.Flash = k.TakeFlash(c)
 	c.Header("Cache-Control", "private, no-store")
 	return p

@@ -23,6 +23,8 @@ import (
 // live in one folder per audience (templates/shop/home.html is the page "shop/home").
 type views struct {
 	pages map[string]*template.Template
+	// partials is layout + partials alone: the per-visitor fragments (RenderSlot).
+	partials *template.Template
 }
 
 // pageDirs are the audiences' page folders; partials/ and mail/ are not pages.
@@ -34,7 +36,7 @@ func parseViews(fsys fs.FS, funcs template.FuncMap) (*views, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse layout and partials: %w", err)
 	}
-	v := &views{pages: map[string]*template.Template{}}
+	v := &views{pages: map[string]*template.Template{}, partials: template.Must(base.Clone())}
 	for _, dir := range pageDirs {
 		files, err := fs.Glob(fsys, "templates/"+dir+"/*.html")
 		if err != nil {
@@ -59,9 +61,15 @@ func (k *Kit) Render(c *gin.Context, status int, name string, p *Page) error {
 	if !ok {
 		return fmt.Errorf("no page template %q", name)
 	}
+	cp, capture := capturing(c, status)
+	p.Slots = capture
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
+	}
+	if capture {
+		cp.body = buf.Bytes()
+		return nil
 	}
 	WriteCompressed(c, status, "text/html; charset=utf-8", buf.Bytes())
 	return nil

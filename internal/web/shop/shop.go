@@ -16,6 +16,7 @@ import (
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/kit"
+	"github.com/libres/storefront/internal/web/pagecache"
 )
 
 // Handler serves the storefront.
@@ -30,6 +31,8 @@ type Handler struct {
 	Accounts *account.Service
 	// Ledger gives the workshop pages their public figures; nil shows none.
 	Ledger *ledger.Ledger
+	// Pages keeps catalog pages as rendered bytes; nil renders every request.
+	Pages *pagecache.Cache
 
 	lookups *limiter // order look-ups by number + email, per address
 }
@@ -50,15 +53,20 @@ func (s *Handler) Routes(r gin.IRouter) {
 	}
 	for _, lang := range i18n.Languages {
 		p := routes[lang]
-		page(p.Home, s.Handle(lang, s.handleHome))
-		page(p.Catalog, s.Handle(lang, s.handleListing))
-		page(p.Catalog+"/:category", s.Handle(lang, s.handleListing))
-		page(p.Search, s.Handle(lang, s.handleSearch))
-		page(p.Product+"/:slug", s.Handle(lang, s.handleProduct))
-		page(p.Workshops, s.Handle(lang, s.handleWorkshops))
-		page(p.Workshop+"/:slug", s.Handle(lang, s.handleWorkshop))
+		// Catalog pages are the same for everyone but the layout's slots: answered from
+		// memory when a page cache is set (pagecache.Route lists what each page reads).
+		cached := func(h func(*gin.Context, string) error, params ...string) gin.HandlerFunc {
+			return s.Pages.Wrap(pagecache.Route{Lang: lang, Params: params}, s, s.Handle(lang, h))
+		}
+		page(p.Home, cached(s.handleHome))
+		page(p.Catalog, cached(s.handleListing, listingQuery...))
+		page(p.Catalog+"/:category", cached(s.handleListing, listingQuery...))
+		page(p.Search, cached(s.handleSearch, listingQuery...))
+		page(p.Product+"/:slug", cached(s.handleProduct, "variant"))
+		page(p.Workshops, cached(s.handleWorkshops))
+		page(p.Workshop+"/:slug", cached(s.handleWorkshop))
 		for name, path := range p.Pages {
-			page(path, s.Handle(lang, s.handleContent(name)))
+			page(path, cached(s.handleContent(name)))
 		}
 		if s.Orders != nil {
 			r.GET(p.Cart, s.Handle(lang, s.handleCart))

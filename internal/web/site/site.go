@@ -32,6 +32,7 @@ import (
 	"github.com/libres/storefront/internal/web/docs"
 	"github.com/libres/storefront/internal/web/hooks"
 	"github.com/libres/storefront/internal/web/kit"
+	"github.com/libres/storefront/internal/web/pagecache"
 	"github.com/libres/storefront/internal/web/shop"
 	"github.com/libres/storefront/internal/web/studio"
 )
@@ -68,6 +69,9 @@ type Deps struct {
 	// Quotes runs corporate quotes (the corporate room, staff's quotes, production jobs
 	// in the studio); nil leaves them out.
 	Quotes *quote.Service
+	// Pages keeps the catalog pages rendered (its Listen runs beside the server); nil
+	// renders every request.
+	Pages *pagecache.Cache
 }
 
 // Site is the assembled web side.
@@ -87,7 +91,7 @@ type Site struct {
 func New(d Deps) (*Site, error) {
 	s := &Site{Deps: d}
 	s.Shop = shop.New(nil, d.Catalog)
-	s.Shop.Orders, s.Shop.Card, s.Shop.Accounts, s.Shop.Ledger = d.Orders, d.Card, d.Accounts, d.Ledger
+	s.Shop.Orders, s.Shop.Card, s.Shop.Accounts, s.Shop.Ledger, s.Shop.Pages = d.Orders, d.Card, d.Accounts, d.Ledger, d.Pages
 	o := kit.Options{Log: d.Log, WebFS: d.WebFS, BaseURL: d.BaseURL, MediaBaseURL: d.MediaBaseURL,
 		Demo: d.Demo, Seller: d.Seller, Nav: s.Shop.Navigation}
 	if d.Accounts != nil {

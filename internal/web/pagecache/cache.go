@@ -1,0 +1,146 @@
+// Package pagecache keeps the storefront's catalog pages as rendered bytes, so almost
+// every request is answered without a query or a template: pages are rendered once
+// with markers where the per-visitor parts go (kit.Capture), kept compressed once
+// (gzip, brotli), and each answer splices the visitor's own small fragments in.
+//
+// Correctness over speed: a PostgreSQL trigger notifies catalog_changed when anything
+// the pages show changes, and each serving process LISTENs (Listen) and drops what it
+// keeps; while the listener is down nothing is served from memory, after a reconnect
+// everything is dropped (notifications may have been missed), and entries expire after
+// MaxAge anyway. Memory is bounded in bytes (least recently used entries go first).
+package pagecache
+
+import (
+	"container/list"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Cache.
+type Options struct {
+	// MaxBytes bounds the bytes kept (page, its compressed forms and parts); 0 disables.
+	MaxBytes int64
+	// MaxAge bounds how long an entry is served even without a notification (figures
+	// no trigger watches, such as the workshops' sales). 0 means DefaultMaxAge.
+	MaxAge time.Duration
+	// Standalone serves from memory without a listener: for a process that is alone
+	// on its database and tests of the cache itself. Servers run Listen instead.
+	Standalone bool
+	Log        *slog.Logger // nil: discard
+}
+
+// DefaultMaxAge is how long an entry lives without a notification.
+const DefaultMaxAge = time.Minute
+
+// Cache is a byte-bounded, least-recently-used set of rendered pages.
+type Cache struct {
+	max    int64
+	maxAge time.Duration
+	log    *slog.Logger
+	now    func() time.Time
+	live   atomic.Bool   // the listener is connected (or Standalone): entries may be served
+	gen    atomic.Uint64 // bumped by every drop; a page rendered across a drop is not kept
+
+	mu    sync.Mutex
+	items map[string]*list.Element // of *Entry
+	lru   list.List                // front: most recently used
+	size  int64
+}
+
+// New returns a cache; nil when o.MaxBytes is 0 (caching off: Wrap passes through).
+func New(o Options) *Cache {
+	if o.MaxBytes <= 0 {
+		return nil
+	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = DefaultMaxAge
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	c := &Cache{max: o.MaxBytes, maxAge: o.MaxAge, log: o.Log, now: time.Now, items: map[string]*list.Element{}}
+	c.live.Store(o.Standalone)
+	return c
+}
+
+// Generation counts the drops so far (a test waits for it to move after a change).
+func (c *Cache) Generation() uint64 { return c.gen.Load() }
+
+// Size is the bytes kept now.
+func (c *Cache) Size() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size
+}
+
+// Len is the number of pages kept now.
+func (c *Cache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.items)
+}
+
+// Drop forgets every page: the catalog changed.
+func (c *Cache) Drop() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	clear(c.items)
+	c.lru.Init()
+	c.size = 0
+	c.mu.Unlock()
+}
+
+// setLive turns serving from memory on or off; either way what is kept is dropped.
+func (c *Cache) setLive(on bool) {
+	c.Drop()
+	c.live.Store(on)
+}
+
+func (c *Cache) get(key string) *Entry {
+	if !c.live.Load() {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil
+	}
+	e := el.Value.(*Entry)
+	if c.now().Sub(e.at) > c.maxAge {
+		c.remove(el)
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return e
+}
+
+// put keeps e unless the catalog changed since gen (when its rendering began) or it is
+// larger than a quarter of the bound; the least recently used pages make room.
+func (c *Cache) put(key string, e *Entry, gen uint64) {
+	if !c.live.Load() || e.size > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	if el, ok := c.items[key]; ok {
+		c.remove(el)
+	}
+	e.key, e.at = key, c.now()
+	c.items[key] = c.lru.PushFront(e)
+	c.size += e.size
+	for c.size > c.max {
+		c.remove(c.lru.Back())
+	}
+}
+
+func (c *Cache) remove(el *list.Element) {
+	e := c.lru.Remove(el).(*Entry)
+	delete(c.items, e.key)
+	c.size -= e.size
+}
