@@ -18,8 +18,18 @@ import (
 // nothing changed.
 
 func (h *Handler) quoteCancel(c *gin.Context, lang string) error {
-	return h.quoteAction(c, lang, "cancel", []string{"reason"}, "admin.quotes.cancel.done", func(id int64, f *kit.Form) error {
-		_, err := h.Quotes.Cancel(c.Request.Context(), actor(c), id, f.V("reason"))
+	return h.quoteAction(c, lang, "cancel", []string{"reason", "refund"}, "admin.quotes.cancel.done", func(id int64, f *kit.Form) error {
+		ctx := c.Request.Context()
+		if _, err := h.Quotes.Cancel(ctx, actor(c), id, f.V("reason")); err != nil {
+			return err
+		}
+		if f.V("refund") != "1" {
+			return nil
+		}
+		// Cancelled; now the money back (each payment through Refund, which takes the
+		// workshops' credit back). A refund the provider refuses leaves the rest to the
+		// payments' own refund forms, and says so.
+		_, err := h.Quotes.RefundAll(ctx, actor(c), id, f.V("reason"))
 		return err
 	})
 }

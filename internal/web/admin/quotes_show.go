@@ -40,6 +40,8 @@ type QuoteView struct {
 	// What applies now.
 	CanPrice, CanCancel, CanTransfer, CanStart, CanDeliver bool
 	InProduction                                           bool
+	// CancelRefunds: money was paid, so cancelling offers to give it back.
+	CancelRefunds bool
 
 	Price PriceView
 	Forms QuoteForms
@@ -180,6 +182,7 @@ func (h *Handler) renderQuote(c *gin.Context, lang string, status int, id int64,
 		v.Versions = append(v.Versions, h.versionRow(c, lang, q, q.Versions[i], garments, i == len(q.Versions)-1))
 	}
 	v.Money = h.moneyView(lang, d.Money, len(q.Versions) > 0)
+	v.CancelRefunds = d.Money.Paid > 0
 	v.Docs = h.docLinks(c, lang, q)
 	for _, m := range d.Messages {
 		v.Messages = append(v.Messages, MessageRow{Author: m.AuthorName, At: localTime(m.CreatedAt), Body: m.Body, Staff: m.Staff})
