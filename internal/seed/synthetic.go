@@ -309,23 +309,24 @@ func insertSyntheticPhotos(ctx context.Context, tx *sqlx.Tx, ps []syntheticProdu
 	var (
 		products, widths, heights, pos []int64
 		keys, rends, altsES, altsEN    []string
+		webp                           []bool
 	)
 	for _, p := range ps {
 		for k, ph := range photos[p.Category] {
 			products, widths, heights = append(products, ids[p.Slug]), append(widths, int64(ph.Width)), append(heights, int64(ph.Height))
-			pos, keys = append(pos, int64(k)), append(keys, ph.Key)
+			pos, keys, webp = append(pos, int64(k)), append(keys, ph.Key), append(webp, ph.WebP)
 			altsES, altsEN = append(altsES, ph.AltES), append(altsEN, ph.AltEN)
 			// int[] columns cannot come out of unnest of a 2-D array row by row, so each
 			// photo's renditions travel as an array literal.
 			rends = append(rends, intArrayLiteral(ph.Renditions))
 		}
 	}
-	const ins = `INSERT INTO photos (product_id, object_key, width, height, renditions, alt_es, alt_en, position)
-		SELECT pid, key, w, h, r::int[], aes, aen, pos
-		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::int[])
-			AS t(pid, key, w, h, r, aes, aen, pos)`
+	const ins = `INSERT INTO photos (product_id, object_key, width, height, renditions, webp, alt_es, alt_en, position)
+		SELECT pid, key, w, h, r::int[], webp, aes, aen, pos
+		FROM unnest($1::bigint[], $2::text[], $3::int[], $4::int[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::int[])
+			AS t(pid, key, w, h, r, webp, aes, aen, pos)`
 	_, err := tx.ExecContext(ctx, ins, pq.Array(products), pq.Array(keys), pq.Array(widths), pq.Array(heights),
-		pq.Array(rends), pq.Array(altsES), pq.Array(altsEN), pq.Array(pos))
+		pq.Array(rends), pq.Array(webp), pq.Array(altsES), pq.Array(altsEN), pq.Array(pos))
 	if err != nil {
 		return fmt.Errorf("insert synthetic photos: %w", db.Translate(err))
 	}
