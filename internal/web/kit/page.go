@@ -60,6 +60,9 @@ type CategoryLink struct {
 type Img struct {
 	Src    string // 640 px rendition
 	SrcSet string // "…/320.jpg 320w, …/640.jpg 640w, …/1280.jpg 1280w"
+	// WebPSet is the same widths as WebP ("…/320.webp 320w, …"), for a <picture>
+	// <source>; empty for photos stored before WebP renditions existed.
+	WebPSet string
 	Large  string // largest rendition (gallery link, OpenGraph)
 	Alt    string
 	Width  int // intrinsic size of Src (for layout stability)

@@ -60,10 +60,13 @@ func (s *Handler) img(ph *catalog.Photo, lang string) *Img {
 		return nil
 	}
 	url := func(w int64) string { return s.MediaBaseURL + "/" + ph.Key + "/" + strconv.FormatInt(w, 10) + ".jpg" }
-	var set []string
+	var set, webp []string
 	src, largest := ph.Renditions[0], ph.Renditions[0]
 	for _, w := range ph.Renditions {
 		set = append(set, url(w)+" "+strconv.FormatInt(w, 10)+"w")
+		if ph.WebP {
+			webp = append(webp, s.MediaBaseURL+"/"+ph.Key+"/"+strconv.FormatInt(w, 10)+".webp "+strconv.FormatInt(w, 10)+"w")
+		}
 		if w <= 640 && w > src {
 			src = w
 		}
@@ -72,7 +75,7 @@ func (s *Handler) img(ph *catalog.Photo, lang string) *Img {
 		}
 	}
 	h := int(int64(ph.Height) * src / int64(ph.Width))
-	return &Img{Src: url(src), SrcSet: strings.Join(set, ", "), Large: url(largest),
+	return &Img{Src: url(src), SrcSet: strings.Join(set, ", "), WebPSet: strings.Join(webp, ", "), Large: url(largest),
 		Alt: ph.Alt(lang), Width: int(src), Height: h}
 }
 
