@@ -107,6 +107,7 @@ func TestBrowser(t *testing.T) {
 	part(t, &parts, "quote", func(t *testing.T) {
 		audit := newLiveAudit(a, axeSrc(t), axeRep)
 		t.Run("desktop", func(t *testing.T) { runQuote(t, s, browser, a, audit) })
+		t.Run("phone", func(t *testing.T) { runQuotePhone(t, s, browser, a, audit) })
 		audit.vnu(t, e, vnuRep)
 	})
 
