@@ -43,10 +43,11 @@ type Cache struct {
 	live   atomic.Bool   // the listener is connected (or Standalone): entries may be served
 	gen    atomic.Uint64 // bumped by every drop; a page rendered across a drop is not kept
 
-	mu    sync.Mutex
-	items map[string]*list.Element // of *Entry
-	lru   list.List                // front: most recently used
-	size  int64
+	mu      sync.Mutex
+	flights map[string]*flight       // pages being rendered now
+	items   map[string]*list.Element // of *Entry
+	lru     list.List                // front: most recently used
+	size    int64
 }
 
 // New returns a cache; nil when o.MaxBytes is 0 (caching off: Wrap passes through).
@@ -60,7 +61,8 @@ func New(o Options) *Cache {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Cache{max: o.MaxBytes, maxAge: o.MaxAge, log: o.Log, now: time.Now, items: map[string]*list.Element{}}
+	c := &Cache{max: o.MaxBytes, maxAge: o.MaxAge, log: o.Log, now: time.Now, items: map[string]*list.Element{},
+		flights: map[string]*flight{}}
 	c.live.Store(o.Standalone)
 	return c
 }
@@ -117,16 +119,44 @@ func (c *Cache) get(key string) *Entry {
 	return e
 }
 
+// flight is a page being rendered; e is set (before done closes) when it was kept.
+type flight struct {
+	done chan struct{}
+	e    *Entry
+}
+
+// join returns the render of key under way, or starts one (leader: the caller renders
+// and must leave).
+func (c *Cache) join(key string) (f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.flights[key]; ok {
+		return f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// leave ends a render: those waiting get e (nil: render it themselves).
+func (c *Cache) leave(key string, f *flight, e *Entry) {
+	c.mu.Lock()
+	delete(c.flights, key)
+	c.mu.Unlock()
+	f.e = e
+	close(f.done)
+}
+
 // put keeps e unless the catalog changed since gen (when its rendering began) or it is
 // larger than a quarter of the bound; the least recently used pages make room.
-func (c *Cache) put(key string, e *Entry, gen uint64) {
+func (c *Cache) put(key string, e *Entry, gen uint64) (kept bool) {
 	if !c.live.Load() || e.size > c.max/4 {
-		return
+		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen.Load() != gen {
-		return
+		return false
 	}
 	if el, ok := c.items[key]; ok {
 		c.remove(el)
@@ -137,6 +167,7 @@ func (c *Cache) put(key string, e *Entry, gen uint64) {
 	for c.size > c.max {
 		c.remove(c.lru.Back())
 	}
+	return true
 }
 
 func (c *Cache) remove(el *list.Element) {

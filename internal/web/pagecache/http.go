@@ -77,6 +77,29 @@ func (c *Cache) Wrap(route Route, st Stitcher, h gin.HandlerFunc) gin.HandlerFun
 			c.serve(g, route.Lang, st, e, "hit")
 			return
 		}
+		if !c.live.Load() {
+			h(g) // notifications are down: render as if there were no cache
+			return
+		}
+		// One render per page at a time: after a drop, the visitors asking for the same
+		// page wait for the first one's render instead of all rendering it at once.
+		f, leader := c.join(key)
+		if !leader {
+			select {
+			case <-f.done:
+			case <-g.Request.Context().Done():
+				g.AbortWithStatus(499)
+				return
+			}
+			if f.e != nil {
+				c.serve(g, route.Lang, st, f.e, "shared")
+				return
+			}
+		}
+		var kept *Entry
+		if leader {
+			defer func() { c.leave(key, f, kept) }()
+		}
 		gen := c.Generation()
 		kit.Capture(g)
 		h(g)
@@ -94,7 +117,9 @@ func (c *Cache) Wrap(route Route, st Stitcher, h gin.HandlerFunc) gin.HandlerFun
 			return
 		}
 		if storable(g) {
-			c.put(key, e, gen)
+			if c.put(key, e, gen) {
+				kept = e
+			}
 		}
 		c.serve(g, route.Lang, st, e, "miss")
 	}
