@@ -41,6 +41,7 @@ type Cache struct {
 	log    *slog.Logger
 	now    func() time.Time
 	live   atomic.Bool   // the listener is connected (or Standalone): entries may be served
+	counts counts        // cart item counts (CartCount)
 	gen    atomic.Uint64 // bumped by every drop; a page rendered across a drop is not kept
 
 	mu      sync.Mutex
@@ -63,6 +64,7 @@ func New(o Options) *Cache {
 	}
 	c := &Cache{max: o.MaxBytes, maxAge: o.MaxAge, log: o.Log, now: time.Now, items: map[string]*list.Element{},
 		flights: map[string]*flight{}}
+	c.counts.n = map[string]int{}
 	c.live.Store(o.Standalone)
 	return c
 }
@@ -97,6 +99,7 @@ func (c *Cache) Drop() {
 // setLive turns serving from memory on or off; either way what is kept is dropped.
 func (c *Cache) setLive(on bool) {
 	c.Drop()
+	c.counts.clear()
 	c.live.Store(on)
 }
 

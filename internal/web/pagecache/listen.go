@@ -17,7 +17,7 @@ const Channel = "catalog_changed"
 const pingEvery = 30 * time.Second
 
 // Listen keeps a connection to dsn listening on Channel until ctx ends: every
-// notification drops the cache. Pages are served from memory only while the connection
+// notification drops the cache (and one on CartChannel forgets that cart's count). Pages are served from memory only while the connection
 // is up; losing it or getting it back drops everything (notifications sent in between
 // are lost). Call it in its own goroutine; it returns nil when ctx ends.
 func (c *Cache) Listen(ctx context.Context, dsn string) error {
@@ -38,7 +38,13 @@ func (c *Cache) Listen(ctx context.Context, dsn string) error {
 	})
 	defer l.Close()
 	subscribed := make(chan error, 1)
-	go func() { subscribed <- l.Listen(Channel) }()
+	go func() {
+		err := l.Listen(Channel)
+		if err == nil {
+			err = l.Listen(CartChannel)
+		}
+		subscribed <- err
+	}()
 	select {
 	case err := <-subscribed:
 		if err != nil {
@@ -60,9 +66,13 @@ func (c *Cache) Listen(ctx context.Context, dsn string) error {
 				c.setLive(false)
 				return nil
 			}
-			// nil after a reconnect (the event handler already dropped everything).
-			_ = n
-			c.Drop()
+			switch {
+			case n == nil: // after a reconnect: the event handler dropped everything
+			case n.Channel == CartChannel:
+				c.counts.forget(n.Extra)
+			default:
+				c.Drop()
+			}
 		case <-t.C:
 			if err := l.Ping(); err != nil {
 				c.log.Warn("page cache: listener ping", "err", err)

@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"strconv"
 
@@ -52,7 +54,14 @@ func (s *Handler) cartCount(c *gin.Context) int {
 	if token == "" && userID == 0 {
 		return 0
 	}
-	n, err := s.Orders.Count(c.Request.Context(), token, userID)
+	key := "u:" + strconv.FormatInt(userID, 10)
+	if userID == 0 {
+		sum := sha256.Sum256([]byte(token))
+		key = "t:" + hex.EncodeToString(sum[:])
+	}
+	// Kept in memory with the cached pages, forgotten when the cart changes on any
+	// replica (pagecache.CartChannel).
+	n, err := s.Pages.CartCount(key, func() (int, error) { return s.Orders.Count(c.Request.Context(), token, userID) })
 	if err != nil {
 		s.Log.Warn("cart count", "request_id", c.GetString(kit.RequestIDKey), "err", err)
 		return 0

@@ -422,3 +422,36 @@ func decode(t *testing.T, encoding string, body []byte) []byte {
 	}
 	return b
 }
+
+// TestCartCountFollowsTheCartOnEveryReplica: the header's count, kept in memory with
+// the cached pages, follows the cart when it changes through another replica or
+// directly in the database.
+func TestCartCountFollowsTheCartOnEveryReplica(t *testing.T) {
+	a, b := newReplica(t, 8<<20), newReplica(t, 8<<20)
+	_, slug, variantID := oneVariantProduct(t)
+	path := "/producto/" + slug
+	s := newShopper(t, a.url)
+	add := func(qty string) {
+		t.Helper()
+		if res, _ := s.do(http.MethodPost, "/carrito", url.Values{"variant": {strconv.FormatInt(variantID, 10)}, "quantity": {qty}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add to cart = %d", res.StatusCode)
+		}
+	}
+	countOn := func(r replica) string {
+		t.Helper()
+		s.base = r.url
+		defer func() { s.base = a.url }()
+		_, doc := s.do(http.MethodGet, path, nil)
+		return text(doc.Find("header .nav-cart a"))
+	}
+	add("1")
+	if got := countOn(b); got != "Carrito (1)" {
+		t.Fatalf("replica b shows %q after adding one on a", got)
+	}
+	add("2")
+	waitFor(t, "replica b to show the cart's new count", func() bool { return countOn(b) == "Carrito (3)" })
+	testDB.MustExec(`DELETE FROM cart_lines WHERE cart_id = (SELECT id FROM carts WHERE token_hash = sha256(convert_to($1, 'UTF8')))`, s.cookies["__Host-libres_cart"])
+	for _, r := range []replica{a, b} {
+		waitFor(t, "the emptied cart to show on each replica", func() bool { return countOn(r) == "Carrito" })
+	}
+}
