@@ -57,11 +57,15 @@ func reasonOK(reason string) (string, error) {
 	return reason, nil
 }
 
-// Decline is a company user turning down the price of their company's quote.
+// Decline is a company user turning down the price of their company's quote, with a
+// reason (required).
 func (s *Service) Decline(ctx context.Context, companyID, userID, id int64, reason string) (Quote, error) {
 	reason, err := reasonOK(reason)
 	if err != nil {
 		return Quote{}, err
+	}
+	if reason == "" { // staff need to know why, to quote better next time
+		return Quote{}, apperr.Fields(map[string]string{"reason": "quote.reason_required"})
 	}
 	var q Quote
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {

@@ -57,6 +57,10 @@ func TestDecline(t *testing.T) {
 	if total := text(show.Find(".corp-money .figure").First()); !strings.Contains(total, "1.275.000") {
 		t.Errorf("money box total = %q", total)
 	}
+	if p := b.post(path+"/decline", url.Values{"reason": {"  "}}); p.status != http.StatusUnprocessableEntity ||
+		text(p.Find("#f-reason-err")) == "" {
+		t.Errorf("decline without a reason = %d, %q", p.status, text(p.Find("#f-reason-err")))
+	}
 	if p := b.post(path+"/decline", url.Values{"reason": {strings.Repeat("x", 1001)}}); p.status != http.StatusUnprocessableEntity ||
 		text(p.Find("#f-reason-err")) == "" {
 		t.Errorf("long reason = %d, %q", p.status, text(p.Find("#f-reason-err")))
@@ -72,7 +76,7 @@ func TestDecline(t *testing.T) {
 	if s := text(show.Find(".page-head .status")); s != "Rechazada" || show.Find(`form[action$="/accept"]`).Length() != 0 {
 		t.Errorf("declined page: status %q, accept forms %d", s, show.Find(`form[action$="/accept"]`).Length())
 	}
-	if p := b.post(path+"/decline", url.Values{}); p.status != http.StatusConflict || !strings.Contains(text(p.Find("main")), "ya cambió de estado") {
+	if p := b.post(path+"/decline", url.Values{"reason": {"Otra vez"}}); p.status != http.StatusConflict || !strings.Contains(text(p.Find("main")), "ya cambió de estado") {
 		t.Errorf("decline twice = %d: %q", p.status, text(p.Find("main")))
 	}
 }
