@@ -4,6 +4,7 @@
 package shop
 
 import (
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -35,6 +36,9 @@ type Handler struct {
 	Pages *pagecache.Cache
 
 	lookups *limiter // order look-ups by number + email, per address
+	// cartSlots keeps the header rendered for an anonymous cart of each size, per
+	// language (the same bytes for every such visitor).
+	cartSlots sync.Map // cartSlotsKey -> map[string][]byte
 }
 
 // New returns the storefront handlers on kit k.

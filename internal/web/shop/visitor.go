@@ -39,8 +39,27 @@ func (s *Handler) VisitorSlots(c *gin.Context, lang string) (map[string][]byte, 
 	if !v.Personal() {
 		return nil, false, nil
 	}
+	if v.User != nil || v.Flash != nil || v.CartCount > maxKeptCount {
+		out, err := s.slots(v)
+		return out, true, err
+	}
+	k := cartSlotsKey{lang, v.CartCount}
+	if out, ok := s.cartSlots.Load(k); ok {
+		return out.(map[string][]byte), true, nil
+	}
 	out, err := s.slots(v)
+	if err == nil {
+		s.cartSlots.Store(k, out)
+	}
 	return out, true, err
+}
+
+// maxKeptCount bounds the cart sizes whose header is kept rendered.
+const maxKeptCount = 200
+
+type cartSlotsKey struct {
+	lang  string
+	count int
 }
 
 func (s *Handler) slots(v kit.Visitor) (map[string][]byte, error) {

@@ -265,7 +265,7 @@ func TestVisitorsGetTheirOwnPartsOfACachedPage(t *testing.T) {
 		{"ana (2 in cart)", ana, es, seen{"Carrito (2)", "Mi cuenta"}},
 		{"bob in English (1 in cart)", bob, en, seen{"Cart (1)", "My account"}},
 		{"ana in English", ana, en, seen{"Cart (2)", "My account"}},
-		{"carol logged in", carol, es, seen{"Carrito", "Carolina Caché"}},
+		{"carol logged in", carol, es, seen{"Carrito", "Mi cuenta: Carolina Caché"}},
 		{"anonymous after carol", anon, es, seen{"Carrito", "Mi cuenta"}},
 		{"bob in Spanish", bob, es, seen{"Carrito (1)", "Mi cuenta"}},
 		{"anonymous in English", anon, en, seen{"Cart", "My account"}},
