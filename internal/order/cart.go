@@ -182,27 +182,6 @@ func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, no
 	return id, tok, nil
 }
 
-// saleVariant is a variant on sale with its price now.
-type saleVariant struct {
-	ID    int64 `db:"id"`
-	Stock int   `db:"stock_on_hand"`
-	Unit  int64 `db:"unit_minor"`
-}
-
-func variantOnSale(ctx context.Context, q db.Querier, variantID int64) (saleVariant, error) {
-	const sel = `SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
-		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
-		WHERE v.id = $1 AND p.status = 'active' AND w.active`
-	var v saleVariant
-	if err := sqlx.GetContext(ctx, q, &v, sel, variantID); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return v, apperr.Wrap(err, apperr.NotFound, keyVariantUnknown)
-		}
-		return v, fmt.Errorf("variant %d: %w", variantID, db.Translate(err))
-	}
-	return v, nil
-}
-
 // Cart returns the shopper's cart (userID when logged in, else the cookie's token). No
 // cart is an empty Cart; nothing is written.
 func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, error) {
@@ -221,9 +200,26 @@ func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, e
 // returns the cart with Conflict "cart.capped" (nothing left at all: Conflict
 // "cart.sold_out", nothing saved).
 func (s *Service) Add(ctx context.Context, token string, userID int64, variantID int64, qty string) (c Cart, newToken string, err error) {
+	newToken, err = s.AddLine(ctx, token, userID, variantID, qty)
+	if err != nil && apperr.KeyOf(err) != keyCapped {
+		return Cart{}, newToken, err
+	}
+	if newToken != "" {
+		token = newToken
+	}
+	c, cerr := s.Cart(ctx, token, userID)
+	if cerr != nil {
+		return Cart{}, newToken, cerr
+	}
+	return c, newToken, err
+}
+
+// AddLine is Add without reading the cart back, for the add-to-cart form (it redirects
+// to the cart page, which reads it): two statements in one transaction.
+func (s *Service) AddLine(ctx context.Context, token string, userID int64, variantID int64, qty string) (newToken string, err error) {
 	n, err := parseQty(qty, 1)
 	if err != nil {
-		return Cart{}, "", err
+		return "", err
 	}
 	return s.changeLine(ctx, token, userID, variantID, n, true)
 }
@@ -237,58 +233,98 @@ func (s *Service) SetQuantity(ctx context.Context, token string, userID int64, v
 	if n == 0 {
 		return s.Remove(ctx, token, userID, variantID)
 	}
-	c, _, err := s.changeLine(ctx, token, userID, variantID, n, false)
+	tok, err := s.changeLine(ctx, token, userID, variantID, n, false)
+	if err != nil && apperr.KeyOf(err) != keyCapped {
+		return Cart{}, err
+	}
+	if tok != "" {
+		token = tok
+	}
+	c, cerr := s.Cart(ctx, token, userID)
+	if cerr != nil {
+		return Cart{}, cerr
+	}
 	return c, err
 }
 
-// changeLine adds n (add) or sets the quantity to n, capped at the stock.
-func (s *Service) changeLine(ctx context.Context, token string, userID, variantID int64, n int, add bool) (Cart, string, error) {
-	var c Cart
+// saveLine checks the variant is on sale and upserts the line in one statement: the
+// quantity wanted (added to the line's when add, capped at MaxQuantity) is saved capped
+// at the stock, and nothing is saved when none is left. No row: not on sale. The cart
+// row is locked by the caller, so the line read here is the current one.
+const saveLine = `WITH v AS (
+		SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
+		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
+		WHERE v.id = $2 AND p.status = 'active' AND w.active),
+	want AS (
+		SELECT id, stock_on_hand, unit_minor, LEAST($3 + CASE WHEN $4 THEN COALESCE(
+			(SELECT quantity FROM cart_lines WHERE cart_id = $1 AND variant_id = $2), 0) ELSE 0 END, $5) AS qty
+		FROM v),
+	saved AS (
+		INSERT INTO cart_lines (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
+		SELECT $1, id, LEAST(qty, stock_on_hand), unit_minor, $6 FROM want WHERE stock_on_hand > 0
+		ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity)
+	SELECT stock_on_hand, qty FROM want`
+
+// changeLine adds n (add) or sets the quantity to n, capped at the stock: the cart is
+// locked and marked changed, then the line saved (a capped quantity is saved and
+// returned as Conflict "cart.capped").
+func (s *Service) changeLine(ctx context.Context, token string, userID, variantID int64, n int, add bool) (string, error) {
 	var tok string
 	var capped error
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		capped, tok = nil, ""
-		v, err := variantOnSale(ctx, tx, variantID)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		id, newTok, err := ensureCart(ctx, tx, token, userID, now)
+		id, newTok, err := lockCart(ctx, tx, token, userID, now)
 		if err != nil {
 			return err
 		}
-		var have int
-		if add {
-			err := tx.GetContext(ctx, &have, `SELECT COALESCE(max(quantity), 0) FROM cart_lines WHERE cart_id = $1 AND variant_id = $2`, id, variantID)
-			if err != nil {
-				return fmt.Errorf("read cart line: %w", db.Translate(err))
+		var r struct {
+			Stock int `db:"stock_on_hand"`
+			Want  int `db:"qty"`
+		}
+		if err := tx.GetContext(ctx, &r, saveLine, id, variantID, n, add, MaxQuantity, now); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.Wrap(err, apperr.NotFound, keyVariantUnknown)
 			}
+			return fmt.Errorf("save line of variant %d in cart %d: %w", variantID, id, db.Translate(err))
 		}
-		want := min(have+n, MaxQuantity)
-		if want > v.Stock {
-			if v.Stock == 0 {
-				return apperr.New(apperr.Conflict, keySoldOut)
-			}
-			want = v.Stock
-			capped = apperr.New(apperr.Conflict, keyCapped, v.Stock)
+		if r.Stock <= 0 {
+			return apperr.New(apperr.Conflict, keySoldOut)
 		}
-		const up = `INSERT INTO cart_lines (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity`
-		if _, err := tx.ExecContext(ctx, up, id, variantID, want, v.Unit, now); err != nil {
-			return fmt.Errorf("save cart line: %w", db.Translate(err))
-		}
-		if err := touchCart(ctx, tx, id, now); err != nil {
-			return err
+		if r.Want > r.Stock {
+			capped = apperr.New(apperr.Conflict, keyCapped, r.Stock)
 		}
 		tok = newTok
-		c, err = loadCart(ctx, tx, id, s.opts.Currency)
-		return err
+		return nil
 	})
 	if err != nil {
-		return Cart{}, "", err
+		return "", err
 	}
-	return c, tok, capped
+	return tok, capped
+}
+
+// lockCart marks the shopper's cart changed (no longer the one an order was just placed
+// from), which also locks it until the transaction ends, and returns its id; a shopper
+// with no cart gets one (and a token, for an anonymous cart), as ensureCart.
+func lockCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
+	up := `UPDATE carts SET updated_at = $2, placed_order_id = NULL, placed_at = NULL WHERE `
+	var arg any
+	switch {
+	case userID != 0:
+		up, arg = up+`user_id = $1 RETURNING id`, userID
+	case token != "":
+		up, arg = up+`token_hash = $1 RETURNING id`, hashToken(token)
+	default:
+		return ensureCart(ctx, tx, token, userID, now)
+	}
+	err = tx.GetContext(ctx, &id, up, arg, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ensureCart(ctx, tx, token, userID, now)
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("lock cart: %w", db.Translate(err))
+	}
+	return id, "", nil
 }
 
 // touchCart marks a change: the cart is no longer the one an order was just placed from.

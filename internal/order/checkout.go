@@ -41,7 +41,10 @@ type CheckoutInput struct {
 	PaymentMethod string // "card", "transfer", "cod"
 	AcceptPolicy  bool   // the data-policy box was ticked
 	PolicyVersion string // the version of the policy shown
-	IP            string
+	// QuotedTotal is the total the shopper confirmed, in minor units; Place refuses to
+	// charge another (0: not checked).
+	QuotedTotal int64
+	IP          string
 
 	Lang                  string // "es" or "en"
 	UserID                int64  // 0 for a guest

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -587,5 +588,56 @@ func TestDeleteStaleCarts(t *testing.T) {
 	}
 	if c, _ := f.svc.Cart(ctx, recent, 0); len(c.Lines) != 1 {
 		t.Errorf("the recent cart lost its line")
+	}
+}
+
+// TestPlaceChecksTheTotalShown: a total other than the one the shopper confirmed places
+// nothing and takes no stock; the right one places the order, and the order Place returns
+// is the one stored (lines, number, consent written with it).
+func TestPlaceChecksTheTotalShown(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a, b := f.variant(t, 10_000_00, 5, "standard"), f.variant(t, 7_500_00, 5, "exempt")
+	tok := f.cart(t, "2", a, b)
+	c, err := f.svc.Cart(ctx, tok, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := input(payment.MethodTransfer)
+	totals, err := f.svc.Quote(ctx, c, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.QuotedTotal = totals.Total - 1
+	_, err = f.svc.Place(ctx, tok, 0, in)
+	if !errors.Is(err, ErrTotalChanged) {
+		t.Fatalf("place with another total: %v, want ErrTotalChanged", err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM orders`); n != 0 || f.stock(t, a) != 5 {
+		t.Fatalf("%d orders, stock %d after a refused total, want 0 and 5", n, f.stock(t, a))
+	}
+	in.QuotedTotal = totals.Total
+	o, err := f.svc.Place(ctx, tok, 0, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := getOrder(ctx, f.db, o.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(o, stored) {
+		t.Errorf("Place returned\n%+v\nstored\n%+v", o, stored)
+	}
+	if o.Total != totals.Total || len(o.Lines) != 2 || f.stock(t, a) != 3 || f.stock(t, b) != 3 {
+		t.Errorf("order total %d lines %d, stock %d/%d; want %d, 2, 3/3", o.Total, len(o.Lines), f.stock(t, a), f.stock(t, b), totals.Total)
+	}
+	if n := f.count(t, `SELECT count(*) FROM stock_reservations WHERE order_id = $1 AND expires_at = $2`, o.ID, o.ExpiresAt); n != 2 {
+		t.Errorf("%d reservations expiring with the order, want 2", n)
+	}
+	if n := f.count(t, `SELECT count(*) FROM orders WHERE id = $1 AND policy_version = $2 AND policy_accepted_at IS NOT NULL`, o.ID, in.PolicyVersion); n != 1 {
+		t.Error("the guest's consent is not on the order")
+	}
+	if n := f.count(t, `SELECT count(*) FROM order_events WHERE order_id = $1 AND kind = $2`, o.ID, EventPlaced); n != 1 {
+		t.Errorf("%d placed events, want 1", n)
 	}
 }

@@ -2,6 +2,7 @@ package order
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/db"
@@ -19,6 +21,13 @@ import (
 // again within it (double click, reload, retry after a timeout) returns that order.
 const replayWindow = 10 * time.Minute
 
+// ErrTotalChanged: the cart's total is no longer the one the shopper confirmed (a price,
+// the cart or the shipping changed since the review); the checkout shows it again.
+var ErrTotalChanged = errors.New("order total changed since it was shown")
+
+// keyTotalChanged is the checkout's message for ErrTotalChanged.
+const keyTotalChanged = "checkout.total_changed"
+
 // consentDataPolicy is the consent recorded at checkout (account.ConsentDataPolicy).
 const consentDataPolicy = "data_policy"
 
@@ -28,7 +37,9 @@ const consentDataPolicy = "data_policy"
 //   - the cart is re-read with today's prices (the form never sends prices); an empty
 //     cart is Conflict "order.empty_cart", unless the cart became an order within the
 //     last minutes: then that order is returned (a double submit makes one order);
-//   - the form is validated (field errors) and the method must be offered;
+//   - the form is validated (field errors) and the method must be offered; when
+//     CheckoutInput.QuotedTotal is set, a total that is not the one the shopper saw is
+//     Conflict "checkout.total_changed" wrapping ErrTotalChanged (nothing is written);
 //   - every line's stock is reserved or none: a conditional UPDATE per variant, in
 //     variant-id order so concurrent checkouts cannot deadlock; a line short of stock
 //     or no longer on sale is Conflict "order.sold_out" with Fields
@@ -73,6 +84,7 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 	if !ok {
 		return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
 	}
+	// Read after the lock, so the lines are the ones a submit running before this one left.
 	cart, err := loadCart(ctx, tx, cr.ID, s.opts.Currency)
 	if err != nil {
 		return Order{}, err
@@ -82,6 +94,11 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 			return getOrder(ctx, tx, *cr.PlacedOrderID, false)
 		}
 		return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
+	}
+	if in.QuotedTotal != 0 {
+		if t := s.totals(cart.Lines, c.Department, c.Donation); t.Total != in.QuotedTotal {
+			return Order{}, &apperr.Error{Code: apperr.Conflict, Key: keyTotalChanged, Err: ErrTotalChanged}
+		}
 	}
 	if err := reserve(ctx, tx, cart.Lines); err != nil {
 		return Order{}, err
@@ -93,21 +110,16 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 	if err := s.recordConsent(ctx, tx, o, in, userID, now); err != nil {
 		return Order{}, err
 	}
-	if err := addEvent(ctx, tx, o.ID, now, EventPlaced, "shopper", string(o.Method)); err != nil {
-		return Order{}, err
-	}
 	d := s.mailData(o)
 	s.receiptData(o, d)
 	s.manualData(o, d)
 	if err := s.send(ctx, tx, o, o.Email, mailReceived, d, now); err != nil {
 		return Order{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM cart_lines WHERE cart_id = $1`, cr.ID); err != nil {
-		return Order{}, fmt.Errorf("empty cart %d: %w", cr.ID, db.Translate(err))
-	}
-	const up = `UPDATE carts SET placed_order_id = $2, placed_at = $3, updated_at = $3 WHERE id = $1`
-	if _, err := tx.ExecContext(ctx, up, cr.ID, o.ID, now); err != nil {
-		return Order{}, fmt.Errorf("mark cart %d placed: %w", cr.ID, db.Translate(err))
+	const empty = `WITH emptied AS (DELETE FROM cart_lines WHERE cart_id = $1)
+		UPDATE carts SET placed_order_id = $2, placed_at = $3, updated_at = $3 WHERE id = $1`
+	if _, err := tx.ExecContext(ctx, empty, cr.ID, o.ID, now); err != nil {
+		return Order{}, fmt.Errorf("empty cart %d into order %s: %w", cr.ID, o.Number, db.Translate(err))
 	}
 	return o, nil
 }
@@ -139,21 +151,32 @@ func reserve(ctx context.Context, tx *sqlx.Tx, lines []CartLine) error {
 	return nil
 }
 
-// orderNumber is LIB-YYYY-NNNNNN: the year in Colombia and the sequence's next value
-// (unique and increasing; a rolled-back checkout leaves a gap).
-func orderNumber(ctx context.Context, tx *sqlx.Tx, now time.Time) (string, error) {
-	var n int64
-	if err := tx.GetContext(ctx, &n, `SELECT nextval('order_number_seq')`); err != nil {
-		return "", fmt.Errorf("order number: %w", db.Translate(err))
-	}
-	return fmt.Sprintf("LIB-%04d-%06d", now.In(colombia).Year(), n), nil
-}
+// insertOrderSQL writes the order with its number, LIB-YYYY-NNNNNN (the year in
+// Colombia and the sequence's next value: unique and increasing, a rolled-back checkout
+// leaves a gap), and a guest's consent to the data policy.
+const insertOrderSQL = `INSERT INTO orders (number, status, payment_method, user_id, email, name, phone, lang,
+		department, city, address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor,
+		donation_minor, total_minor, expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
+	VALUES ((SELECT 'LIB-' || $1 || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END
+			FROM (SELECT nextval('order_number_seq') AS n) seq),
+		$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23)
+	RETURNING ` + orderCols
+
+// insertLinesSQL writes an order's line snapshots, their stock reservations and the
+// "placed" event in one statement, from arrays indexed by line.
+const insertLinesSQL = `WITH l AS (
+		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
+			product_slug, title_es, title_en, sku, size, color_es, color_en, unit_minor, quantity, tax_class,
+			tax_minor, line_total_minor)
+		SELECT $1, x.* FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[],
+			$16::tax_class[], $17::bigint[], $18::bigint[]) AS x),
+	r AS (
+		INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at)
+		SELECT $1, x.v, x.q, $19::timestamptz FROM unnest($3::bigint[], $15::int[]) AS x(v, q))
+	INSERT INTO order_events (order_id, at, kind, actor, detail) VALUES ($1, $20, $21, 'shopper', $22)`
 
 func (s *Service) insertOrder(ctx context.Context, tx *sqlx.Tx, cart Cart, in CheckoutInput, c checkout, userID int64, now time.Time) (Order, error) {
-	number, err := orderNumber(ctx, tx, now)
-	if err != nil {
-		return Order{}, err
-	}
 	t := s.totals(cart.Lines, c.Department, c.Donation)
 	var expires *time.Time
 	switch c.Method {
@@ -168,52 +191,51 @@ func (s *Service) insertOrder(ctx context.Context, tx *sqlx.Tx, cart Cart, in Ch
 	if userID != 0 {
 		uid = &userID
 	}
-	const ins = `INSERT INTO orders (number, status, payment_method, user_id, email, name, phone, lang,
-			department, city, address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor,
-			donation_minor, total_minor, expires_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20)
-		RETURNING id`
-	var id int64
-	if err := tx.GetContext(ctx, &id, ins, number, StatusPending, c.Method, uid, c.Email, c.Name, c.Phone, c.Lang,
-		c.Department, c.City, c.Address, c.Notes, t.Currency, t.Subtotal, t.Tax, t.Shipping, t.Donation, t.Total,
-		expires, now); err != nil {
-		return Order{}, fmt.Errorf("insert order %s: %w", number, db.Translate(err))
+	var policy, policyIP string
+	var policyAt *time.Time
+	if in.AcceptPolicy && userID == 0 {
+		policy, policyAt, policyIP = in.PolicyVersion, &now, in.IP
 	}
-	const insLine = `INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
-			product_slug, title_es, title_en, sku, size, color_es, color_en, unit_minor, quantity, tax_class,
-			tax_minor, line_total_minor)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`
-	const insRes = `INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at) VALUES ($1, $2, $3, $4)`
+	var o Order
+	if err := tx.GetContext(ctx, &o, insertOrderSQL, fmt.Sprintf("%04d", now.In(colombia).Year()), StatusPending,
+		c.Method, uid, c.Email, c.Name, c.Phone, c.Lang, c.Department, c.City, c.Address, c.Notes, t.Currency,
+		t.Subtotal, t.Tax, t.Shipping, t.Donation, t.Total, expires, now, policy, policyAt, policyIP); err != nil {
+		return Order{}, fmt.Errorf("insert order: %w", db.Translate(err))
+	}
+	n := len(cart.Lines)
+	lineNo, variant, product, workshop, unit, qty, tax, total := make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	wname, slug, tes, ten, sku, size, ces, cen, class := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	o.Lines = make([]Line, n)
 	for i, l := range cart.Lines {
 		lt := l.UnitMinor * int64(l.Quantity)
-		if _, err := tx.ExecContext(ctx, insLine, id, i+1, l.VariantID, l.ProductID, l.WorkshopID, l.WorkshopName,
-			l.ProductSlug, l.TitleES, l.TitleEN, l.SKU, l.Size, l.ColorES, l.ColorEN, l.UnitMinor, l.Quantity,
-			l.TaxClass, LineTax(l.TaxClass, lt), lt); err != nil {
-			return Order{}, fmt.Errorf("insert line %d of order %s: %w", i+1, number, db.Translate(err))
-		}
-		if _, err := tx.ExecContext(ctx, insRes, id, l.VariantID, l.Quantity, expires); err != nil {
-			return Order{}, fmt.Errorf("insert reservation of order %s: %w", number, db.Translate(err))
-		}
+		o.Lines[i] = Line{OrderID: o.ID, LineNo: i + 1, VariantID: l.VariantID, ProductID: l.ProductID,
+			WorkshopID: l.WorkshopID, WorkshopName: l.WorkshopName, ProductSlug: l.ProductSlug, TitleES: l.TitleES,
+			TitleEN: l.TitleEN, SKU: l.SKU, Size: l.Size, ColorES: l.ColorES, ColorEN: l.ColorEN, UnitMinor: l.UnitMinor,
+			Quantity: l.Quantity, TaxClass: l.TaxClass, TaxMinor: LineTax(l.TaxClass, lt), TotalMinor: lt}
+		lineNo[i], variant[i], product[i], workshop[i], wname[i] = int64(i+1), l.VariantID, l.ProductID, l.WorkshopID, l.WorkshopName
+		slug[i], tes[i], ten[i], sku[i], size[i], ces[i], cen[i] = l.ProductSlug, l.TitleES, l.TitleEN, l.SKU, l.Size, l.ColorES, l.ColorEN
+		unit[i], qty[i], class[i], tax[i], total[i] = l.UnitMinor, int64(l.Quantity), string(l.TaxClass), o.Lines[i].TaxMinor, lt
 	}
-	return getOrder(ctx, tx, id, false)
+	if _, err := tx.ExecContext(ctx, insertLinesSQL, o.ID, pq.Array(lineNo), pq.Array(variant), pq.Array(product),
+		pq.Array(workshop), pq.Array(wname), pq.Array(slug), pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size),
+		pq.Array(ces), pq.Array(cen), pq.Array(unit), pq.Array(qty), pq.Array(class), pq.Array(tax), pq.Array(total),
+		expires, now, EventPlaced, string(o.Method)); err != nil {
+		return Order{}, fmt.Errorf("insert lines of order %s: %w", o.Number, db.Translate(err))
+	}
+	return o, nil
 }
 
-// recordConsent keeps the data-policy consent given at checkout: in the user's consents
-// when logged in, else on the order.
+// recordConsent keeps the data-policy consent given at checkout by a logged-in user, in
+// their consents (a guest's is on the order, written with it).
 func (s *Service) recordConsent(ctx context.Context, tx *sqlx.Tx, o Order, in CheckoutInput, userID int64, now time.Time) error {
-	if !in.AcceptPolicy {
+	if !in.AcceptPolicy || userID == 0 {
 		return nil
 	}
-	if userID != 0 {
-		const ins = `INSERT INTO consents (user_id, what, policy_version, accepted_at, ip) VALUES ($1, $2, $3, $4, $5)`
-		if _, err := tx.ExecContext(ctx, ins, userID, consentDataPolicy, in.PolicyVersion, now, in.IP); err != nil {
-			return fmt.Errorf("record consent of user %d: %w", userID, db.Translate(err))
-		}
-		return nil
-	}
-	const up = `UPDATE orders SET policy_version = $2, policy_accepted_at = $3, policy_ip = $4 WHERE id = $1`
-	if _, err := tx.ExecContext(ctx, up, o.ID, in.PolicyVersion, now, in.IP); err != nil {
-		return fmt.Errorf("record consent on order %s: %w", o.Number, db.Translate(err))
+	const ins = `INSERT INTO consents (user_id, what, policy_version, accepted_at, ip) VALUES ($1, $2, $3, $4, $5)`
+	if _, err := tx.ExecContext(ctx, ins, userID, consentDataPolicy, in.PolicyVersion, now, in.IP); err != nil {
+		return fmt.Errorf("record consent of user %d: %w", userID, db.Translate(err))
 	}
 	return nil
 }

@@ -125,11 +125,10 @@ func (s *Handler) handleAddToCart(c *gin.Context, lang string) error {
 		qty = "1"
 	}
 	token, userID := s.visitor(c)
-	cart, newToken, err := s.Orders.Add(c.Request.Context(), token, userID, variantID, qty)
+	newToken, err := s.Orders.AddLine(c.Request.Context(), token, userID, variantID, qty)
 	if newToken != "" {
 		s.SetCartCookie(c, newToken)
 	}
-	_ = cart
 	if err != nil {
 		return s.cartFailed(c, lang, variantID, err)
 	}

@@ -72,7 +72,8 @@ func (s *Handler) checkoutInput(c *gin.Context, f *kit.Form, lang string) (order
 }
 
 // handlePlaceOrder reviews the form (action=review: the total with shipping and taxes is
-// shown) or places the order (action=place) once the shopper has seen that total.
+// shown) or places the order (action=place) once the shopper has seen that total: Place
+// checks it against the cart it locks, so placing reads the cart once.
 func (s *Handler) handlePlaceOrder(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
 	f := kit.ReadForm(c, checkoutFields...)
@@ -80,38 +81,40 @@ func (s *Handler) handlePlaceOrder(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
+	if err := in.Validate(); err != nil {
+		return s.checkoutFailed(c, lang, f, err)
+	}
 	token, userID := s.visitor(c)
+	place := c.PostForm("action") == "place"
+	if quoted, _ := strconv.ParseInt(f.V("quoted_total"), 10, 64); place && quoted > 0 {
+		in.QuotedTotal = quoted
+		o, err := s.Orders.Place(ctx, token, userID, in)
+		switch {
+		case err == nil && o.Method == payment.MethodCard:
+			return s.startCardPayment(c, lang, o)
+		case err == nil:
+			s.SetFlash(c, "ok", "orderpage.placed")
+			kit.Redirect(c, s.orderURL(lang, o))
+			return nil
+		case !errors.Is(err, order.ErrTotalChanged):
+			return s.checkoutFailed(c, lang, f, err)
+		}
+	}
+	// First the total with taxes and shipping; the shopper confirms it (again, if it
+	// changed since they saw it).
 	cart, err := s.Orders.Cart(ctx, token, userID)
 	if err != nil {
 		return err
-	}
-	if err := in.Validate(); err != nil {
-		return s.checkoutFailed(c, lang, f, err)
 	}
 	totals, err := s.Orders.Quote(ctx, cart, in)
 	if err != nil {
 		return s.checkoutFailed(c, lang, f, err)
 	}
-	quoted, _ := strconv.ParseInt(f.V("quoted_total"), 10, 64)
-	if c.PostForm("action") != "place" || quoted != totals.Total {
-		// First the total with taxes and shipping; the shopper confirms it (again, if it
-		// changed since they saw it).
-		if c.PostForm("action") == "place" {
-			f.Message = s.T(lang, "checkout.total_changed")
-		}
-		f.Values["quoted_total"] = strconv.FormatInt(totals.Total, 10)
-		return s.renderCheckout(c, lang, http.StatusOK, f, &totals)
+	if place {
+		f.Message = s.T(lang, "checkout.total_changed")
 	}
-	o, err := s.Orders.Place(ctx, token, userID, in)
-	if err != nil {
-		return s.checkoutFailed(c, lang, f, err)
-	}
-	if o.Method == payment.MethodCard {
-		return s.startCardPayment(c, lang, o)
-	}
-	s.SetFlash(c, "ok", "orderpage.placed")
-	kit.Redirect(c, s.orderURL(lang, o))
-	return nil
+	f.Values["quoted_total"] = strconv.FormatInt(totals.Total, 10)
+	return s.renderCheckout(c, lang, http.StatusOK, f, &totals)
 }
 
 // orderURL is the order's page: by number for its logged-in owner, by the emailed link's
