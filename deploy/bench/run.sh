@@ -29,7 +29,8 @@
 #        the synthetic catalog; 0 skips it), BENCH_PHOTO_WIDTH (1280: the demo's source
 #        photos, smaller than the demo's 1600 to seed faster, large enough for every
 #        rendition, so pages are the same), BENCH_TIMEOUT (10s: wrk counts a slower
-#        response as a socket error rather than a latency), KEEP_TMP=1 keeps logs and
+#        response as a socket error rather than a latency), BENCH_ACCEPT_ENCODING ("gzip,
+#        br", as browsers send on every GET; empty sends none), KEEP_TMP=1 keeps logs and
 #        wrk outputs.
 set -euo pipefail
 
@@ -47,6 +48,7 @@ CONNS=${BENCH_CONNS:-64}
 DURATION=${BENCH_DURATION:-10s}
 ROUNDS=${BENCH_ROUNDS:-3}
 WARMUP=${BENCH_WARMUP:-2s}
+ACCEPT_ENCODING=${BENCH_ACCEPT_ENCODING-gzip, br}
 PRODUCTS=${BENCH_PRODUCTS:-10000}
 PHOTO_WIDTH=${BENCH_PHOTO_WIDTH:-1280}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
@@ -183,6 +185,8 @@ run_wrk() {
 		cmd+=(-s "$BENCH/lua/$name.lua" "${URLS[$i]}" -- "${args[@]}")
 	else
 		[[ -z "${HEADERS[$i]}" ]] || cmd+=(-H "${HEADERS[$i]}")
+		# As a browser asks: the store answers cached pages with bytes compressed once.
+		[[ -z "$ACCEPT_ENCODING" ]] || cmd+=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 		cmd+=("${URLS[$i]}")
 	fi
 	"${cmd[@]}" >"$out" 2>&1 || die "wrk failed for $name: $(tail -n 3 "$out")"

@@ -63,10 +63,10 @@ type Img struct {
 	// WebPSet is the same widths as WebP ("…/320.webp 320w, …"), for a <picture>
 	// <source>; empty for photos stored before WebP renditions existed.
 	WebPSet string
-	Large  string // largest rendition (gallery link, OpenGraph)
-	Alt    string
-	Width  int // intrinsic size of Src (for layout stability)
-	Height int
+	Large   string // largest rendition (gallery link, OpenGraph)
+	Alt     string
+	Width   int // intrinsic size of Src (for layout stability)
+	Height  int
 }
 
 // Option is one choice in a select, radio or checkbox group.
