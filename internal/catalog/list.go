@@ -24,7 +24,7 @@ var sortSQL = map[string]string{
 	SortNewest:    "p.published_at DESC NULLS LAST, p.id DESC",
 	SortPriceAsc:  "p.price_minor ASC, p.id DESC",
 	SortPriceDesc: "p.price_minor DESC, p.id DESC",
-	sortFeatured:  "COALESCE(v.in_stock, false) DESC, p.published_at DESC NULLS LAST, p.id DESC",
+	sortFeatured:  inStockSQL + " DESC, p.published_at DESC NULLS LAST, p.id DESC",
 	SortRelevance: "rank DESC, p.published_at DESC NULLS LAST, p.id DESC",
 }
 
@@ -42,14 +42,17 @@ type Filter struct {
 	InStock      bool
 	FeaturedOnly bool
 	// OnePerCategory keeps only the first product of each category (home's category
-	// tiles): one query instead of one per category.
+	// tiles): one query instead of one per category. Nothing is counted (as NoTotal).
 	OnePerCategory bool
-	MinMinor       int64 // inclusive, 0 = none
-	MaxMinor       int64 // inclusive, 0 = none
-	Query          string
-	Sort           string
-	Page           int // 1-based
-	PerPage        int
+	// NoTotal leaves Result.Total 0, for grids that show no count (home, related
+	// products): counting every match costs more than finding a page of them.
+	NoTotal  bool
+	MinMinor int64 // inclusive, 0 = none
+	MaxMinor int64 // inclusive, 0 = none
+	Query    string
+	Sort     string
+	Page     int // 1-based
+	PerPage  int
 }
 
 // Card is a product as shown in a grid.
@@ -72,7 +75,6 @@ type Card struct {
 	PhotoWebP    *bool          `db:"photo_webp"`
 	PhotoAltES   *string        `db:"photo_alt_es"`
 	PhotoAltEN   *string        `db:"photo_alt_en"`
-	Total        int            `db:"total"`
 	Rank         float64        `db:"rank"`
 }
 
@@ -120,6 +122,12 @@ func SearchTerms(q string) string {
 }
 
 // List returns one page of products matching f.
+//
+// The page's product ids are chosen first, from the products table alone (the sort
+// orders walk indexes of migration 00012 and stop at the page's end); only those ids
+// are joined with their variants and first photo. Matches are counted by a second
+// query, only when the page does not tell the count (a full page, or past the end) and
+// not for f.NoTotal.
 func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 	if f.PerPage <= 0 {
 		f.PerPage = 24
@@ -159,7 +167,7 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		where = append(where, "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock_on_hand > 0 AND v.size = ANY("+arg(pq.StringArray(f.Sizes))+"))")
 	}
 	if f.InStock {
-		where = append(where, "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock_on_hand > 0)")
+		where = append(where, inStockSQL)
 	}
 	if f.FeaturedOnly {
 		where = append(where, "p.featured")
@@ -170,19 +178,32 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 	if f.MaxMinor > 0 {
 		where = append(where, "p.price_minor <= "+arg(f.MaxMinor))
 	}
-	limit, offset := arg(f.PerPage), arg((f.Page-1)*f.PerPage)
-	distinct, order := "", sortSQL[f.Sort]
+	matching := `FROM products p JOIN workshops w ON w.id = p.workshop_id
+		WHERE ` + strings.Join(where, " AND ")
+	order := sortSQL[f.Sort]
 	if f.OnePerCategory {
-		// The first product of each category in the chosen order, in one query.
-		distinct, order = "DISTINCT ON (p.category_id) ", "p.category_id, "+order
+		f.NoTotal = true
 	}
-	q := `SELECT ` + distinct + `p.id, p.slug, p.title_es, p.title_en, p.price_minor, p.currency, p.category_id,
+	limit, offset := arg(f.PerPage), arg((f.Page-1)*f.PerPage)
+	page := `SELECT p.id, ` + rank + ` AS rank ` + matching + `
+		ORDER BY ` + order + ` LIMIT ` + limit + ` OFFSET ` + offset
+	if f.OnePerCategory {
+		// The first product of each category in the chosen order: one short walk of an
+		// index per category, where DISTINCT ON would sort every match.
+		page = `SELECT first.id, first.rank FROM categories c CROSS JOIN LATERAL (
+			SELECT p.id, ` + rank + ` AS rank ` + matching + ` AND p.category_id = c.id
+			ORDER BY ` + order + ` LIMIT 1) first
+			ORDER BY c.id LIMIT ` + limit + ` OFFSET ` + offset
+		order = "p.category_id, " + order
+	}
+	q := `SELECT p.id, p.slug, p.title_es, p.title_en, p.price_minor, p.currency, p.category_id,
 			w.slug AS workshop_slug, w.name AS workshop_name,
 			COALESCE(v.in_stock, false) AS in_stock, COALESCE(v.sizes, '{}') AS sizes,
 			ph.object_key AS photo_key, ph.width AS photo_w, ph.height AS photo_h,
 			ph.renditions AS photo_renditions, ph.webp AS photo_webp, ph.alt_es AS photo_alt_es, ph.alt_en AS photo_alt_en,
-			count(*) OVER () AS total, ` + rank + ` AS rank
-		FROM products p
+			page.rank
+		FROM (` + page + `) page
+		JOIN products p ON p.id = page.id
 		JOIN workshops w ON w.id = p.workshop_id
 		LEFT JOIN LATERAL (
 			SELECT bool_or(stock_on_hand > 0) AS in_stock,
@@ -191,30 +212,32 @@ func (s *Store) List(ctx context.Context, f Filter) (Result, error) {
 		LEFT JOIN LATERAL (
 			SELECT object_key, width, height, renditions, webp, alt_es, alt_en FROM photos
 			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY ` + order + `
-		LIMIT ` + limit + ` OFFSET ` + offset
+		ORDER BY ` + order
 	var cards []Card
 	if err := sqlx.SelectContext(ctx, s.db, &cards, q, args...); err != nil {
 		return Result{}, fmt.Errorf("list products: %w", err)
 	}
 	res := Result{Cards: cards}
-	if len(cards) > 0 {
-		res.Total = cards[0].Total
-	} else if f.Page > 1 {
-		// Past the last page: count so the page can say how many there are.
-		f.Page, f.PerPage = 1, 1
-		r, err := s.List(ctx, f)
-		if err != nil {
-			return Result{}, err
+	switch {
+	case f.NoTotal, len(cards) == 0 && f.Page == 1:
+	case len(cards) > 0 && len(cards) < f.PerPage:
+		res.Total = (f.Page-1)*f.PerPage + len(cards) // the last page: nothing to count
+	default:
+		// A full page, or past the last one: count every match. A statement of its own,
+		// so a short result (most searches) is planned and run as one small query.
+		if err := sqlx.GetContext(ctx, s.db, &res.Total, "SELECT count(*) "+matching, args[:len(args)-2]...); err != nil {
+			return Result{}, fmt.Errorf("count products: %w", err)
 		}
-		res.Total = r.Total
 	}
 	return res, nil
 }
 
+// inStockSQL holds for a product with stock in some variant. It is also the first key of
+// the featured order, where it must agree with the cards' in_stock.
+const inStockSQL = "EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock_on_hand > 0)"
+
 // Featured returns up to n featured products on sale, those in stock first.
 func (s *Store) Featured(ctx context.Context, n int) ([]Card, error) {
-	res, err := s.List(ctx, Filter{FeaturedOnly: true, Sort: sortFeatured, PerPage: n})
+	res, err := s.List(ctx, Filter{FeaturedOnly: true, Sort: sortFeatured, PerPage: n, NoTotal: true})
 	return res.Cards, err
 }
