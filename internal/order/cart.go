@@ -24,7 +24,7 @@ import (
 // An anonymous cart is found by the random token in the shopper's cookie (the database
 // keeps only its sha256); a logged-in shopper's cart by the user id.
 type Cart struct {
-	ID    int64 // 0: no cart yet (nothing was ever added)
+	ID    int64 // 0: no cart yet, or an empty one
 	Lines []CartLine
 	// Currency of the lines' amounts ("COP").
 	Currency string
@@ -185,11 +185,13 @@ func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, no
 // Cart returns the shopper's cart (userID when logged in, else the cookie's token). No
 // cart is an empty Cart; nothing is written.
 func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, error) {
-	r, ok, err := findCart(ctx, s.db, token, userID, false)
-	if err != nil || !ok {
-		return Cart{Currency: s.opts.Currency}, err
+	switch {
+	case userID != 0:
+		return readCart(ctx, s.db, `c.user_id = $1`, userID, s.opts.Currency)
+	case token != "":
+		return readCart(ctx, s.db, `c.token_hash = $1`, hashToken(token), s.opts.Currency)
 	}
-	return loadCart(ctx, s.db, r.ID, s.opts.Currency)
+	return Cart{Currency: s.opts.Currency}, nil
 }
 
 // Add puts qty (as typed) of a variant in the cart, creating the cart when there is
@@ -408,6 +410,7 @@ func (s *Service) Count(ctx context.Context, token string, userID int64) (int, e
 }
 
 type cartLineRow struct {
+	CartID       int64            `db:"cart_id"`
 	VariantID    int64            `db:"variant_id"`
 	ProductID    int64            `db:"product_id"`
 	Slug         string           `db:"slug"`
@@ -436,22 +439,32 @@ type cartLineRow struct {
 
 // loadCart reads a cart's lines joined with today's catalog, oldest line first.
 func loadCart(ctx context.Context, q db.Querier, cartID int64, currency string) (Cart, error) {
-	const sel = `SELECT l.variant_id, p.id AS product_id, p.slug, p.title_es, p.title_en, v.sku, v.size,
+	c, err := readCart(ctx, q, `c.id = $1`, cartID, currency)
+	c.ID = cartID
+	return c, err
+}
+
+// readCart reads the lines of the cart where says (one condition on carts c, with $1)
+// in one query; no lines is a Cart with ID 0.
+func readCart(ctx context.Context, q db.Querier, where string, arg any, currency string) (Cart, error) {
+	sel := `SELECT l.cart_id, l.variant_id, p.id AS product_id, p.slug, p.title_es, p.title_en, v.sku, v.size,
 			v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name, p.tax_class,
 			COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
 			l.quantity, v.stock_on_hand, (p.status = 'active' AND w.active) AS on_sale,
 			ph.id AS photo_id, ph.object_key, ph.width, ph.height, ph.renditions, ph.alt_es, ph.alt_en
-		FROM cart_lines l JOIN variants v ON v.id = l.variant_id JOIN products p ON p.id = v.product_id
+		FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN variants v ON v.id = l.variant_id
+		JOIN products p ON p.id = v.product_id
 		JOIN workshops w ON w.id = p.workshop_id
 		LEFT JOIN LATERAL (SELECT id, object_key, width, height, renditions, alt_es, alt_en FROM photos
 			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
-		WHERE l.cart_id = $1 ORDER BY l.added_at, l.variant_id`
+		WHERE ` + where + ` ORDER BY l.added_at, l.variant_id`
 	var rows []cartLineRow
-	if err := sqlx.SelectContext(ctx, q, &rows, sel, cartID); err != nil {
-		return Cart{}, fmt.Errorf("read cart %d: %w", cartID, db.Translate(err))
+	if err := sqlx.SelectContext(ctx, q, &rows, sel, arg); err != nil {
+		return Cart{}, fmt.Errorf("read cart: %w", db.Translate(err))
 	}
-	c := Cart{ID: cartID, Currency: currency}
+	c := Cart{Currency: currency}
 	for _, r := range rows {
+		c.ID = r.CartID
 		avail := r.Stock
 		if !r.OnSale {
 			avail = 0

@@ -40,15 +40,16 @@ const consentDataPolicy = "data_policy"
 //   - the form is validated (field errors) and the method must be offered; when
 //     CheckoutInput.QuotedTotal is set, a total that is not the one the shopper saw is
 //     Conflict "checkout.total_changed" wrapping ErrTotalChanged (nothing is written);
-//   - every line's stock is reserved or none: a conditional UPDATE per variant, in
-//     variant-id order so concurrent checkouts cannot deadlock; a line short of stock
-//     or no longer on sale is Conflict "order.sold_out" with Fields
-//     "line.<variantID>" ("order.sold_out" or "order.unavailable"), and nothing stays;
 //   - the order (number from a sequence), line snapshots with their workshop,
 //     reservations expiring after CardHold or ManualHold (cash on delivery: none,
 //     staff ship or cancel it), its "placed" event, the consent (the user's consents
 //     table, or on the order for a guest) and the "order received" email are written,
-//     and the cart is emptied.
+//     and the cart is emptied;
+//   - last, every line's stock is taken or none: a conditional UPDATE per variant, in
+//     variant-id order so concurrent checkouts cannot deadlock; a line short of stock
+//     or no longer on sale is Conflict "order.sold_out" with Fields
+//     "line.<variantID>" ("order.sold_out" or "order.unavailable"), and nothing of the
+//     above stays. Last, because the variants' rows stay locked until the commit.
 //
 // userID is the logged-in shopper (0 for a guest) and decides whose cart and order it
 // is; CheckoutInput.UserID is not consulted.
@@ -100,9 +101,6 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 			return Order{}, &apperr.Error{Code: apperr.Conflict, Key: keyTotalChanged, Err: ErrTotalChanged}
 		}
 	}
-	if err := reserve(ctx, tx, cart.Lines); err != nil {
-		return Order{}, err
-	}
 	o, err := s.insertOrder(ctx, tx, cart, in, c, userID, now)
 	if err != nil {
 		return Order{}, err
@@ -120,6 +118,12 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 		UPDATE carts SET placed_order_id = $2, placed_at = $3, updated_at = $3 WHERE id = $1`
 	if _, err := tx.ExecContext(ctx, empty, cr.ID, o.ID, now); err != nil {
 		return Order{}, fmt.Errorf("empty cart %d into order %s: %w", cr.ID, o.Number, db.Translate(err))
+	}
+	// The stock last: the variants' rows stay locked from here to the commit, and
+	// checkouts of the same sizes queue on them, so the less after it the better.
+	// Refused, it rolls back all of the above.
+	if err := reserve(ctx, tx, cart.Lines); err != nil {
+		return Order{}, err
 	}
 	return o, nil
 }
