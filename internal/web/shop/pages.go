@@ -26,7 +26,7 @@ func (s *Handler) handleHome(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	newest, err := s.Catalog.List(ctx, catalog.Filter{InStock: true, PerPage: 8})
+	newest, err := s.Catalog.List(ctx, catalog.Filter{InStock: true, PerPage: 8, NoTotal: true})
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Handler) handleWorkshop(c *gin.Context, lang string) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Catalog.List(ctx, catalog.Filter{WorkshopID: w.ID, PerPage: 100})
+	res, err := s.Catalog.List(ctx, catalog.Filter{WorkshopID: w.ID, PerPage: 100, NoTotal: true})
 	if err != nil {
 		return err
 	}

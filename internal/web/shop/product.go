@@ -66,7 +66,7 @@ func (s *Handler) renderProduct(c *gin.Context, lang string, p catalog.Product, 
 		v.SingleVariant = p.Variants[0].ID
 	}
 	v.CartAction = routes[lang].Cart
-	related, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: p.CategoryID, InStock: true, PerPage: 5})
+	related, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: p.CategoryID, InStock: true, PerPage: 5, NoTotal: true})
 	if err != nil {
 		return err
 	}
