@@ -15,10 +15,10 @@ import (
 
 // A proof chosen in a price form that was refused for another reason (shares that do not
 // add up) is kept: quote.Service.Stash checks and stores it, and the form carries it as a
-// token signed with a key of this process (payload "." MAC, both base64url), so the file
-// a form names is one this process stored, never an object key typed into the form. A
-// token from another replica or an earlier run is not recognised, and the form asks for
-// the file again.
+// token signed with the store's key (payload "." MAC, both base64url; SetProofKey, derived
+// from the order link key so every replica shares it), so the file a form names is one the
+// store stored, never an object key typed into the form. Without a set key each process
+// draws its own, and a token from another process asks for the file again.
 
 // proofKey is the process's signing key, made on first use.
 type proofKey struct {
@@ -28,10 +28,22 @@ type proofKey struct {
 
 func (k *proofKey) get() []byte {
 	k.once.Do(func() {
+		if len(k.key) >= 32 {
+			return // set by SetProofKey: shared by every replica
+		}
 		k.key = make([]byte, 32)
 		_, _ = rand.Read(k.key)
 	})
 	return k.key
+}
+
+// SetProofKey sets the key that signs a kept proof (at least 32 bytes, the same on every
+// replica, so a refused price form may be sent again to any of them); call it before
+// serving. Without it each process draws its own.
+func (h *Handler) SetProofKey(key []byte) {
+	if len(key) >= 32 {
+		h.proofs.key = append([]byte(nil), key...)
+	}
 }
 
 func (k *proofKey) mac(payload string) []byte {

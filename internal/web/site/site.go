@@ -124,9 +124,13 @@ func New(d Deps) (*Site, error) {
 				// Files kept across a refused request form are signed with a key every
 				// replica shares (derived from the order link key), so the next submit
 				// may reach any of them.
-				m := hmac.New(sha256.New, o.LinkKey)
-				m.Write([]byte("libres corporate kept files"))
-				s.Corporate.KeepKey = m.Sum(nil)
+				derive := func(purpose string) []byte {
+					m := hmac.New(sha256.New, o.LinkKey)
+					m.Write([]byte(purpose))
+					return m.Sum(nil)
+				}
+				s.Corporate.KeepKey = derive("libres corporate kept files")
+				s.Admin.SetProofKey(derive("libres admin kept proof"))
 			}
 		}
 		s.Studio.Quotes, s.Admin.Quotes = d.Quotes, d.Quotes
