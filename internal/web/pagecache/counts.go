@@ -63,3 +63,13 @@ func (c *Cache) CartCount(key string, load func() (int, error)) (int, error) {
 	}
 	return n, nil
 }
+
+// ForgetCart forgets the count of the cart named key at once, on this replica: the
+// request that changed a cart must not wait for the notification (which reaches the
+// other replicas) to see its own change on the next page.
+func (c *Cache) ForgetCart(key string) {
+	if c == nil {
+		return
+	}
+	c.counts.forget(key)
+}

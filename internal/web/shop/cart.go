@@ -54,11 +54,7 @@ func (s *Handler) cartCount(c *gin.Context) int {
 	if token == "" && userID == 0 {
 		return 0
 	}
-	key := "u:" + strconv.FormatInt(userID, 10)
-	if userID == 0 {
-		sum := sha256.Sum256([]byte(token))
-		key = "t:" + hex.EncodeToString(sum[:])
-	}
+	key := cartKey(token, userID)
 	// Kept in memory with the cached pages, forgotten when the cart changes on any
 	// replica (pagecache.CartChannel).
 	n, err := s.Pages.CartCount(key, func() (int, error) { return s.Orders.Count(c.Request.Context(), token, userID) })
@@ -180,12 +176,42 @@ func (s *Handler) handleCartRemove(c *gin.Context, lang string) error {
 	return nil
 }
 
+// cartKey names a cart as the cart_changed notifications do: "u:<user id>" or
+// "t:<hex sha256 of the cart token>".
+func cartKey(token string, userID int64) string {
+	if userID != 0 {
+		return "u:" + strconv.FormatInt(userID, 10)
+	}
+	sum := sha256.Sum256([]byte(token))
+	return "t:" + hex.EncodeToString(sum[:])
+}
+
+// changesCart wraps a handler that changes the visitor's cart: once it has run (before
+// its answer leaves), this replica forgets the cart's count, so the next page shows the
+// change without waiting for the notification.
+func (s *Handler) changesCart(h func(*gin.Context, string) error) func(*gin.Context, string) error {
+	return func(c *gin.Context, lang string) error {
+		defer func() {
+			token, userID := s.visitor(c)
+			if token != "" {
+				s.Pages.ForgetCart(cartKey(token, 0))
+			}
+			if userID != 0 {
+				s.Pages.ForgetCart(cartKey("", userID))
+			}
+		}()
+		return h(c, lang)
+	}
+}
+
 // MergeCart moves an anonymous cart into the user's at login (accounts calls it).
 func (s *Handler) MergeCart(c *gin.Context, userID int64) {
 	token := s.CartToken(c)
 	if token == "" || s.Orders == nil {
 		return
 	}
+	defer s.Pages.ForgetCart(cartKey("", userID))
+	defer s.Pages.ForgetCart(cartKey(token, 0))
 	if err := s.Orders.Merge(c.Request.Context(), token, userID); err != nil {
 		s.Log.Warn("merge cart at login", "request_id", c.GetString(kit.RequestIDKey), "err", err)
 		return

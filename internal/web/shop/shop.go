@@ -74,11 +74,11 @@ func (s *Handler) Routes(r gin.IRouter) {
 		}
 		if s.Orders != nil {
 			r.GET(p.Cart, s.Handle(lang, s.handleCart))
-			r.POST(p.Cart, s.Handle(lang, s.handleAddToCart))
-			r.POST(p.CartQuantity, s.Handle(lang, s.handleCartQuantity))
-			r.POST(p.CartRemove, s.Handle(lang, s.handleCartRemove))
+			r.POST(p.Cart, s.Handle(lang, s.changesCart(s.handleAddToCart)))
+			r.POST(p.CartQuantity, s.Handle(lang, s.changesCart(s.handleCartQuantity)))
+			r.POST(p.CartRemove, s.Handle(lang, s.changesCart(s.handleCartRemove)))
 			r.GET(p.Checkout, s.Handle(lang, s.handleCheckout))
-			r.POST(p.Checkout, s.Handle(lang, s.handlePlaceOrder))
+			r.POST(p.Checkout, s.Handle(lang, s.changesCart(s.handlePlaceOrder)))
 			r.GET(p.OrderLookup, s.Handle(lang, s.handleOrderByLink))
 			r.POST(p.OrderLookup, s.Handle(lang, s.handleOrderLookup))
 			r.GET(p.OrderLookup+"/:number", s.Handle(lang, s.handleOrderPage))

@@ -455,3 +455,31 @@ func TestCartCountFollowsTheCartOnEveryReplica(t *testing.T) {
 		waitFor(t, "the emptied cart to show on each replica", func() bool { return countOn(r) == "Carrito" })
 	}
 }
+
+// The replica that changed a cart shows the change on the very next page, without
+// waiting for the notification (which may arrive later): the request that added forgot
+// the kept count itself. Checked many times in a row, since a late notification is a race.
+func TestCartCountReadsItsOwnChange(t *testing.T) {
+	a := newReplica(t, 8<<20)
+	var v struct {
+		ID   int64  `db:"id"`
+		Slug string `db:"slug"`
+	}
+	if err := testDB.Get(&v, `SELECT v.id, p.slug FROM variants v JOIN products p ON p.id = v.product_id
+		JOIN workshops w ON w.id = p.workshop_id WHERE p.status = 'active' AND w.active AND v.stock_on_hand >= 20
+		ORDER BY v.stock_on_hand DESC, v.id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	variantID, path := v.ID, "/producto/"+v.Slug
+	s := newShopper(t, a.url)
+	for i := 1; i <= 12; i++ {
+		if res, _ := s.do(http.MethodPost, "/carrito", url.Values{"variant": {strconv.FormatInt(variantID, 10)}, "quantity": {"1"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add to cart = %d", res.StatusCode)
+		}
+		_, doc := s.do(http.MethodGet, path, nil)
+		want := fmt.Sprintf("Carrito (%d)", i)
+		if got := text(doc.Find("header .nav-cart a")); got != want {
+			t.Fatalf("after adding %d: the header reads %q, want %q", i, got, want)
+		}
+	}
+}
