@@ -2,14 +2,8 @@ package admin_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
@@ -17,88 +11,33 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/libres/storefront/internal/account"
-	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/web/site"
-	"github.com/libres/storefront/internal/web/webtest"
-	"github.com/libres/storefront/web"
+	"github.com/libres/storefront/internal/web/sitetest"
 )
 
 // The admin tests share one database with the demo catalog and accounts, loaded once;
 // each test makes its own workshops, categories and people, so they do not collide.
 var (
+	testSrv  *sitetest.Server
 	testDB   *sqlx.DB
 	testSite *site.Site
 	testURL  string
 )
 
 func TestMain(m *testing.M) {
-	code, err := setup(m)
-	if err != nil {
-		if errors.Is(err, dbtest.ErrNoCluster) && os.Getenv("LIBRES_TEST_REQUIRE") != "1" {
-			fmt.Println("admin tests skipped:", err)
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "admin test setup:", err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
-
-func setup(m *testing.M) (int, error) {
-	// Plain http, so the cookies are not Secure and the test client sends them back.
-	const base = "http://libres.test"
-	env, cleanup, err := webtest.Setup(context.Background(), base)
-	if err != nil {
-		return 0, err
-	}
-	defer cleanup()
-	conn := env.DB
-	s, err := site.New(site.Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), PrivateFiles: env.Photos.PrivateHandler(), Demo: true,
-		Accounts: env.Accounts, Editor: catalog.NewEditor(conn), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
-	if err != nil {
-		return 0, err
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	testDB, testSite, testURL = conn, s, ts.URL
-	return m.Run(), nil
+	sitetest.Main(m, "admin", func(s *sitetest.Server) {
+		testSrv, testDB, testSite, testURL = s, s.DB, s.Site, s.URL
+	}, sitetest.PrivateFiles())
 }
 
 // browser is a logged-in person: a cookie jar holding their session. It does not
 // follow redirects, so tests see the 303 of every form.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-	token  string
-	base   string // the server's URL; testURL when empty
-}
-
-func (b *browser) url(path string) string {
-	if b.base != "" {
-		return b.base + path
-	}
-	return testURL + path
-}
+type browser struct{ *sitetest.Browser }
 
 // loginAs starts a session for the user with this email, as the login page would.
 func loginAs(t *testing.T, email string) *browser {
 	t.Helper()
-	ctx := context.Background()
-	u, err := account.UserByEmail(ctx, testDB, email)
-	if err != nil {
-		t.Fatalf("user %s: %v", email, err)
-	}
-	token, err := testSite.Deps.Accounts.CreateSession(ctx, u.ID, "127.0.0.1", "admin test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	jar, _ := cookiejar.New(nil)
-	base, _ := url.Parse(testURL)
-	jar.SetCookies(base, []*http.Cookie{{Name: testSite.Kit.SessionCookieName(), Value: token, Path: "/"}})
-	return &browser{t: t, token: token, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{testSrv.Login(t, email)}
 }
 
 func admin(t *testing.T) *browser { return loginAs(t, "admin@libres.example") }
@@ -112,65 +51,27 @@ type page struct {
 	body     string
 }
 
-func (b *browser) do(req *http.Request) page {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{Document: doc, status: res.StatusCode, location: res.Header.Get("Location"), header: res.Header, body: string(body)}
+func pageOf(p sitetest.Page) page {
+	return page{Document: p.Document, status: p.Status, location: p.Location, header: p.Header, body: string(p.Body)}
 }
 
-func (b *browser) get(path string) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, b.url(path), nil)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return b.do(req)
-}
+func (b *browser) get(path string) page { b.T.Helper(); return pageOf(b.Get(path)) }
 
 // mustGet fetches a page that must answer 200.
-func (b *browser) mustGet(path string) page {
-	b.t.Helper()
-	p := b.get(path)
-	if p.status != http.StatusOK {
-		b.t.Fatalf("GET %s = %d, want 200; page says %q", path, p.status, text(p.Find("main")))
-	}
-	return p
-}
+func (b *browser) mustGet(path string) page { b.T.Helper(); return pageOf(b.MustGet(path)) }
 
 func (b *browser) post(path string, form url.Values) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, b.url(path), strings.NewReader(form.Encode()))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	b.T.Helper()
+	return pageOf(b.Post(path, form))
 }
 
 // submit posts a form that must succeed (303) and returns the page it leads to.
 func (b *browser) submit(path string, form url.Values) page {
-	b.t.Helper()
-	p := b.post(path, form)
-	if p.status != http.StatusSeeOther {
-		b.t.Fatalf("POST %s = %d, want 303; alert %q, field errors %q", path, p.status,
-			text(p.Find(".form-alert")), text(p.Find(".field-error")))
-	}
-	return b.mustGet(p.location)
+	b.T.Helper()
+	return pageOf(b.Submit(path, form))
 }
 
-func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+func text(s *goquery.Selection) string { return sitetest.Text(s) }
 
 func val(p page, selector string) string {
 	v, _ := p.Find(selector).Attr("value")

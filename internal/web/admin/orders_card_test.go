@@ -88,7 +88,7 @@ func TestCardRefund(t *testing.T) {
 	card := &fakeCard{}
 	orders, base := cardSite(t, card)
 	b := admin(t)
-	b.base = base
+	b.Base = base
 	v := newVariant(t, newWorkshop(t), 60_000, 5)
 	o := paidByCard(t, orders, item{v, 2})
 	path := orderPath(o)

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"mime/multipart"
-	"net/http"
 	"net/url"
 	"strconv"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/nit"
 	"github.com/libres/storefront/internal/quote"
+	"github.com/libres/storefront/internal/web/sitetest"
 )
 
 var pngProof = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{7}, 64)...)
@@ -90,34 +89,8 @@ func priceForm(ws1, ws2 int64) url.Values {
 
 // postFile sends a multipart form, as a browser does for a form with a file input.
 func (b *browser) postFile(path string, form url.Values, field, name string, body []byte) page {
-	b.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, vs := range form {
-		for _, v := range vs {
-			if err := w.WriteField(k, v); err != nil {
-				b.t.Fatal(err)
-			}
-		}
-	}
-	if field != "" {
-		fw, err := w.CreateFormFile(field, name)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		if _, err := fw.Write(body); err != nil {
-			b.t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		b.t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, b.url(path), &buf)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
+	b.T.Helper()
+	return pageOf(b.PostMultipart(path, form, fileField(field, name, body)...))
 }
 
 func quoteStatus(t *testing.T, id int64) quote.Status {
@@ -131,13 +104,16 @@ func quoteStatus(t *testing.T, id int64) quote.Status {
 
 // submitFile posts a multipart form that must succeed (303) and returns the page it leads to.
 func (b *browser) submitFile(path string, form url.Values, field, name string, body []byte) page {
-	b.t.Helper()
-	p := b.postFile(path, form, field, name, body)
-	if p.status != http.StatusSeeOther {
-		b.t.Fatalf("POST %s = %d, want 303; alert %q, field errors %q", path, p.status,
-			text(p.Find(".form-alert")), text(p.Find(".field-error")))
+	b.T.Helper()
+	return pageOf(b.Followed("POST "+path, b.PostMultipart(path, form, fileField(field, name, body)...)))
+}
+
+// fileField is the file of a form's file input, none when field is empty.
+func fileField(field, name string, body []byte) []sitetest.File {
+	if field == "" {
+		return nil
 	}
-	return b.mustGet(p.location)
+	return []sitetest.File{{Field: field, Name: name, Body: body}}
 }
 
 // demoQuote is a request of the demo corporate client's company.

@@ -1,17 +1,7 @@
 package corporate_test
 
 import (
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,17 +9,15 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/libres/storefront/internal/account"
-	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/web/site"
+	"github.com/libres/storefront/internal/web/sitetest"
 	"github.com/libres/storefront/internal/web/webtest"
-	"github.com/libres/storefront/web"
 )
 
 // The tests share one database with the demo catalog and accounts; each test makes its
 // own companies and quotes, so they do not collide.
 var (
+	testSrv  *sitetest.Server
 	testDB   *sqlx.DB
 	testSite *site.Site
 	testURL  string
@@ -37,67 +25,21 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code, err := setup(m)
-	if err != nil {
-		if errors.Is(err, dbtest.ErrNoCluster) && os.Getenv("LIBRES_TEST_REQUIRE") != "1" {
-			fmt.Println("corporate tests skipped:", err)
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "corporate test setup:", err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
-
-func setup(m *testing.M) (int, error) {
-	const base = "http://libres.test"
-	env, cleanup, err := webtest.Setup(context.Background(), base)
-	if err != nil {
-		return 0, err
-	}
-	defer cleanup()
-	conn := env.DB
-	s, err := site.New(site.Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
-		Accounts: env.Accounts, Editor: catalog.NewEditor(conn), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
-	if err != nil {
-		return 0, err
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	testDB, testSite, testURL, testEnv = conn, s, ts.URL, env
-	return m.Run(), nil
+	sitetest.Main(m, "corporate", func(s *sitetest.Server) {
+		testSrv, testDB, testSite, testURL, testEnv = s, s.DB, s.Site, s.URL, s.Env
+	})
 }
 
 // browser is a person with a cookie jar; it does not follow redirects, so tests see the
 // 303 of every form.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-}
+type browser struct{ *sitetest.Browser }
 
-func visitor(t *testing.T) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+func visitor(t *testing.T) *browser { return &browser{testSrv.Visitor(t)} }
 
 // loginAs starts a session for the user with this email, as the login page would.
 func loginAs(t *testing.T, email string) *browser {
 	t.Helper()
-	ctx := context.Background()
-	u, err := account.UserByEmail(ctx, testDB, email)
-	if err != nil {
-		t.Fatalf("user %s: %v", email, err)
-	}
-	token, err := testSite.Deps.Accounts.CreateSession(ctx, u.ID, "127.0.0.1", "corporate test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := visitor(t)
-	base, _ := url.Parse(testURL)
-	b.client.Jar.SetCookies(base, []*http.Cookie{{Name: testSite.Kit.SessionCookieName(), Value: token, Path: "/"}})
-	return b
+	return &browser{testSrv.Login(t, email)}
 }
 
 func empresa(t *testing.T) *browser { return loginAs(t, "empresa@libres.example") }
@@ -110,50 +52,17 @@ type page struct {
 	body     string
 }
 
-func (b *browser) do(req *http.Request) page {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{Document: doc, status: res.StatusCode, location: res.Header.Get("Location"), body: string(body)}
+func pageOf(p sitetest.Page) page {
+	return page{Document: p.Document, status: p.Status, location: p.Location, body: string(p.Body)}
 }
 
-func (b *browser) get(path string) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, testURL+path, nil)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return b.do(req)
-}
+func (b *browser) get(path string) page { b.T.Helper(); return pageOf(b.Get(path)) }
 
-func (b *browser) mustGet(path string) page {
-	b.t.Helper()
-	p := b.get(path)
-	if p.status != http.StatusOK {
-		b.t.Fatalf("GET %s = %d, want 200; page says %q", path, p.status, text(p.Find("main")))
-	}
-	return p
-}
+func (b *browser) mustGet(path string) page { b.T.Helper(); return pageOf(b.MustGet(path)) }
 
 func (b *browser) post(path string, form url.Values) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, testURL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	b.T.Helper()
+	return pageOf(b.Post(path, form))
 }
 
 // upload is a file a multipart form sends.
@@ -163,41 +72,23 @@ type upload struct {
 }
 
 // postFiles sends a multipart form as a browser does, files under "files".
-func (b *browser) postFiles(path string, form url.Values, files ...upload) page {
-	b.t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, vs := range form {
-		for _, v := range vs {
-			_ = w.WriteField(k, v)
-		}
+func (b *browser) postFiles(path string, form url.Values, uploads ...upload) page {
+	b.T.Helper()
+	// A browser sends an empty file part when no file was picked.
+	files := []sitetest.File{{Field: "files"}}
+	if len(uploads) > 0 {
+		files = files[:0]
 	}
-	if len(files) == 0 {
-		// A browser sends an empty file part when no file was picked.
-		if _, err := w.CreateFormFile("files", ""); err != nil {
-			b.t.Fatal(err)
-		}
+	for _, u := range uploads {
+		files = append(files, sitetest.File{Field: "files", Name: u.name, Body: u.body})
 	}
-	for _, f := range files {
-		fw, err := w.CreateFormFile("files", f.name)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		_, _ = fw.Write(f.body)
-	}
-	_ = w.Close()
-	req, err := http.NewRequest(http.MethodPost, testURL+path, &buf)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return b.do(req)
+	return pageOf(b.PostMultipart(path, form, files...))
 }
 
 // keyLike finds a message key shown instead of its message.
 var keyLike = regexp.MustCompile(`\b(corporate|quote|acct|account|error|form)\.[a-z_]`)
 
-func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+func text(s *goquery.Selection) string { return sitetest.Text(s) }
 
 func val(p page, selector string) string {
 	v, _ := p.Find(selector).Attr("value")

@@ -2,15 +2,9 @@ package docs_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,23 +12,20 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
-	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/nit"
 	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/web/docs"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/site"
-	"github.com/libres/storefront/internal/web/webtest"
-	"github.com/libres/storefront/web"
+	"github.com/libres/storefront/internal/web/sitetest"
 )
 
 // The documents are tested on the whole site (staff at /admin/quotes) and on a router
 // that mounts them for companies exactly as the site's corporate room does, with the
 // company of the session as the scope.
 var (
+	testSrv    *sitetest.Server
 	testDB     *sqlx.DB
 	testSite   *site.Site
 	testQuotes *quote.Service
@@ -43,80 +34,34 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code, err := setup(m)
-	if err != nil {
-		if errors.Is(err, dbtest.ErrNoCluster) && os.Getenv("LIBRES_TEST_REQUIRE") != "1" {
-			fmt.Println("docs tests skipped:", err)
-			os.Exit(0)
-		}
-		fmt.Fprintln(os.Stderr, "docs test setup:", err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
-
-func setup(m *testing.M) (int, error) {
-	const base = "http://libres.test"
-	env, cleanup, err := webtest.Setup(context.Background(), base)
-	if err != nil {
-		return 0, err
-	}
-	defer cleanup()
-	s, err := site.New(site.Deps{Log: env.Log, DB: env.DB, Seller: env.Seller, Catalog: catalog.NewStore(env.DB), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
-		Accounts: env.Accounts, Editor: catalog.NewEditor(env.DB), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
-	if err != nil {
-		return 0, err
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-
-	k := s.Kit
-	r := gin.New()
-	r.Use(k.LoadSession)
-	h := &docs.Handler{Kit: k, Quotes: env.Quotes, Seller: env.Seller,
-		Transfer: map[string]string{"es": "Cuenta de ahorros 000-111111-22 del Banco de Prueba.", "en": "Savings account 000-111111-22 at Banco de Prueba."}}
-	h.Routes(r.Group("/corporate/quotes", k.RequireLogin), func(c *gin.Context) int64 {
-		if u := kit.CurrentUser(c); u != nil {
-			return u.CompanyID
-		}
-		return -1
+	sitetest.Main(m, "docs", func(s *sitetest.Server) {
+		k := s.Site.Kit
+		r := gin.New()
+		r.Use(k.LoadSession)
+		h := &docs.Handler{Kit: k, Quotes: s.Env.Quotes, Seller: s.Env.Seller,
+			Transfer: map[string]string{"es": "Cuenta de ahorros 000-111111-22 del Banco de Prueba.", "en": "Savings account 000-111111-22 at Banco de Prueba."}}
+		h.Routes(r.Group("/corporate/quotes", k.RequireLogin), func(c *gin.Context) int64 {
+			if u := kit.CurrentUser(c); u != nil {
+				return u.CompanyID
+			}
+			return -1
+		})
+		cs := httptest.NewServer(r)
+		s.Cleanup(cs.Close)
+		testSrv, testDB, testSite, testQuotes, testURL, companyURL = s, s.DB, s.Site, s.Env.Quotes, s.URL, cs.URL
 	})
-	cs := httptest.NewServer(r)
-	defer cs.Close()
-	testDB, testSite, testQuotes, testURL, companyURL = env.DB, s, env.Quotes, ts.URL, cs.URL
-	return m.Run(), nil
 }
 
 // browser is a logged-in person on one server; it does not follow redirects.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-	base   string
-}
+type browser struct{ *sitetest.Browser }
 
 // loginAs starts a session for the user with this email on the server at base.
 func loginAs(t *testing.T, base string, userID int64) *browser {
 	t.Helper()
-	token, err := testSite.Deps.Accounts.CreateSession(context.Background(), userID, "127.0.0.1", "docs test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(base)
-	jar.SetCookies(u, []*http.Cookie{{Name: testSite.Kit.SessionCookieName(), Value: token, Path: "/"}})
-	return &browser{t: t, base: base, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{testSrv.LoginAt(t, base, userID)}
 }
 
-func userID(t *testing.T, email string) int64 {
-	t.Helper()
-	u, err := account.UserByEmail(context.Background(), testDB, email)
-	if err != nil {
-		t.Fatalf("user %s: %v", email, err)
-	}
-	return u.ID
-}
+func userID(t *testing.T, email string) int64 { t.Helper(); return testSrv.UserID(t, email) }
 
 // page is a fetched response with its parsed HTML.
 type page struct {
@@ -126,36 +71,17 @@ type page struct {
 	body   []byte
 }
 
-func (b *browser) get(path string) page {
-	b.t.Helper()
-	res, err := b.client.Get(b.base + path)
-	if err != nil {
-		b.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{Document: doc, status: res.StatusCode, header: res.Header, body: body}
+func pageOf(p sitetest.Page) page {
+	return page{Document: p.Document, status: p.Status, header: p.Header, body: p.Body}
 }
 
-func (b *browser) mustGet(path string) page {
-	b.t.Helper()
-	p := b.get(path)
-	if p.status != http.StatusOK {
-		b.t.Fatalf("GET %s = %d, want 200; page says %q", path, p.status, text(p.Find("main")))
-	}
-	return p
-}
+func (b *browser) get(path string) page { b.T.Helper(); return pageOf(b.Get(path)) }
+
+func (b *browser) mustGet(path string) page { b.T.Helper(); return pageOf(b.MustGet(path)) }
 
 // text is the text of s with runs of white space (the no-break space after "$" too) as
 // one space.
-func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+func text(s *goquery.Selection) string { return sitetest.Text(s) }
 
 var staff = audit.Actor{Email: "docs-test@libres.test"}
 

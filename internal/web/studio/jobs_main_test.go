@@ -3,36 +3,26 @@ package studio_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
-	"github.com/libres/storefront/internal/catalog"
-	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/nit"
 	"github.com/libres/storefront/internal/quote"
 	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/internal/web/site"
-	"github.com/libres/storefront/internal/web/webtest"
-	"github.com/libres/storefront/web"
+	"github.com/libres/storefront/internal/web/sitetest"
 )
 
 // The job pages run on the whole site with the demo accounts: the sewing workshop's lead
 // (costura@) makes the corporate jobs, the shoe workshop's lead (lead@) is the stranger.
 var (
+	testSrv    *sitetest.Server
 	testDB     *sqlx.DB
 	testSite   *site.Site
 	testQuotes *quote.Service
@@ -40,36 +30,10 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	code, err := setup(m)
-	if errors.Is(err, dbtest.ErrNoCluster) && os.Getenv("LIBRES_TEST_REQUIRE") != "1" {
-		// The package's unit tests still run; the job pages skip (needSite).
-		fmt.Println("studio job tests skipped:", err)
-		os.Exit(m.Run())
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "studio test setup:", err)
-		os.Exit(1)
-	}
-	os.Exit(code)
-}
-
-func setup(m *testing.M) (int, error) {
-	const base = "http://libres.test"
-	env, cleanup, err := webtest.Setup(context.Background(), base)
-	if err != nil {
-		return 0, err
-	}
-	defer cleanup()
-	s, err := site.New(site.Deps{Log: env.Log, DB: env.DB, Seller: env.Seller, Catalog: catalog.NewStore(env.DB), WebFS: web.FS,
-		BaseURL: base, MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), Demo: true,
-		Accounts: env.Accounts, Editor: catalog.NewEditor(env.DB), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
-	if err != nil {
-		return 0, err
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	testDB, testSite, testQuotes, testURL = env.DB, s, env.Quotes, ts.URL
-	return m.Run(), nil
+	// Without a test cluster the package's unit tests still run; the job pages skip (needSite).
+	sitetest.Main(m, "studio", func(s *sitetest.Server) {
+		testSrv, testDB, testSite, testQuotes, testURL = s, s.DB, s.Site, s.Env.Quotes, s.URL
+	}, sitetest.RunWithoutCluster())
 }
 
 func needSite(t *testing.T) {
@@ -80,32 +44,14 @@ func needSite(t *testing.T) {
 }
 
 // browser is a logged-in person; it does not follow redirects, so tests see each 303.
-type browser struct {
-	t      *testing.T
-	client *http.Client
-}
+type browser struct{ *sitetest.Browser }
 
 func loginAs(t *testing.T, email string) *browser {
 	t.Helper()
-	token, err := testSite.Deps.Accounts.CreateSession(context.Background(), userID(t, email), "127.0.0.1", "studio test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	jar, _ := cookiejar.New(nil)
-	u, _ := url.Parse(testURL)
-	jar.SetCookies(u, []*http.Cookie{{Name: testSite.Kit.SessionCookieName(), Value: token, Path: "/"}})
-	return &browser{t: t, client: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &browser{testSrv.Login(t, email)}
 }
 
-func userID(t *testing.T, email string) int64 {
-	t.Helper()
-	u, err := account.UserByEmail(context.Background(), testDB, email)
-	if err != nil {
-		t.Fatalf("user %s: %v", email, err)
-	}
-	return u.ID
-}
+func userID(t *testing.T, email string) int64 { t.Helper(); return testSrv.UserID(t, email) }
 
 type page struct {
 	*goquery.Document
@@ -113,64 +59,26 @@ type page struct {
 	location string
 }
 
-func (b *browser) do(req *http.Request) page {
-	b.t.Helper()
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return page{Document: doc, status: res.StatusCode, location: res.Header.Get("Location")}
+func pageOf(p sitetest.Page) page {
+	return page{Document: p.Document, status: p.Status, location: p.Location}
 }
 
-func (b *browser) get(path string) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodGet, testURL+path, nil)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return b.do(req)
-}
+func (b *browser) get(path string) page { b.T.Helper(); return pageOf(b.Get(path)) }
 
-func (b *browser) mustGet(path string) page {
-	b.t.Helper()
-	p := b.get(path)
-	if p.status != http.StatusOK {
-		b.t.Fatalf("GET %s = %d, want 200; page says %q", path, p.status, text(p.Find("main")))
-	}
-	return p
-}
+func (b *browser) mustGet(path string) page { b.T.Helper(); return pageOf(b.MustGet(path)) }
 
 func (b *browser) post(path string, form url.Values) page {
-	b.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, testURL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
+	b.T.Helper()
+	return pageOf(b.Post(path, form))
 }
 
 // submit posts a form that must succeed (303) and returns the page it leads to.
 func (b *browser) submit(path string, form url.Values) page {
-	b.t.Helper()
-	p := b.post(path, form)
-	if p.status != http.StatusSeeOther {
-		b.t.Fatalf("POST %s = %d, want 303; alert %q, field errors %q", path, p.status,
-			text(p.Find(".form-alert")), text(p.Find(".field-error")))
-	}
-	return b.mustGet(p.location)
+	b.T.Helper()
+	return pageOf(b.Submit(path, form))
 }
 
-func text(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
+func text(s *goquery.Selection) string { return sitetest.Text(s) }
 
 var pngBytes = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{1}, 64)...)
 
