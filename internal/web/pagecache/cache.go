@@ -178,3 +178,12 @@ func (c *Cache) remove(el *list.Element) {
 	delete(c.items, e.key)
 	c.size -= e.size
 }
+
+// Fresh reports whether what was read from the database at generation gen may still be
+// used: the cache is listening (or standalone) and no catalog change has been notified
+// since. Callers memoise small catalog reads shown on every page (the navigation's
+// categories) with it: read Generation, load, keep with that generation, and reuse while
+// Fresh(gen). A nil cache is never fresh.
+func (c *Cache) Fresh(gen uint64) bool {
+	return c != nil && c.live.Load() && c.gen.Load() == gen
+}

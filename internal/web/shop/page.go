@@ -41,17 +41,41 @@ func (s *Handler) Navigation(c *gin.Context, lang string) kit.Nav {
 	return n
 }
 
-// categories loads the categories once per request.
+// categories loads the categories once per request, and across requests while the page
+// cache says no catalog change has been notified since they were read: every page that is
+// not kept whole (cart, checkout, back offices) shows them in its navigation.
 func (s *Handler) categories(c *gin.Context) ([]catalog.Category, error) {
 	if v, ok := c.Get("categories"); ok {
 		return v.([]catalog.Category), nil
+	}
+	s.navMu.Lock()
+	memo := s.nav
+	s.navMu.Unlock()
+	if memo.cats != nil && s.Pages.Fresh(memo.gen) {
+		c.Set("categories", memo.cats)
+		return memo.cats, nil
+	}
+	var gen uint64
+	if s.Pages != nil {
+		gen = s.Pages.Generation()
 	}
 	cats, err := s.Catalog.Categories(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}
+	if s.Pages.Fresh(gen) {
+		s.navMu.Lock()
+		s.nav = navMemo{gen: gen, cats: cats}
+		s.navMu.Unlock()
+	}
 	c.Set("categories", cats)
 	return cats, nil
+}
+
+// navMemo is the navigation's categories as read at a page-cache generation.
+type navMemo struct {
+	gen  uint64
+	cats []catalog.Category
 }
 
 // img builds a responsive image from a photo record.

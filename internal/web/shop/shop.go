@@ -35,6 +35,9 @@ type Handler struct {
 	// Pages keeps catalog pages as rendered bytes; nil renders every request.
 	Pages *pagecache.Cache
 
+	navMu sync.Mutex
+	nav   navMemo // the navigation's categories (page.go)
+
 	lookups *limiter // order look-ups by number + email, per address
 	// cartSlots keeps the header rendered for an anonymous cart of each size, per
 	// language (the same bytes for every such visitor).

@@ -483,3 +483,39 @@ func TestCartCountReadsItsOwnChange(t *testing.T) {
 		}
 	}
 }
+
+// The navigation's categories are read once per catalog generation, also on pages that
+// are not kept (the cart page): a renamed category shows there on another replica once
+// the notification arrives, and its old name never comes back.
+func TestNavigationFollowsCatalogChanges(t *testing.T) {
+	a, b := newReplica(t, 8<<20), newReplica(t, 8<<20)
+	var cat struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name_es"`
+	}
+	if err := testDB.Get(&cat, `SELECT id, name_es FROM categories ORDER BY position, id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	nav := func(r replica) string {
+		t.Helper()
+		res, body := rawGet(t, r.url+"/carrito", nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("cart page = %d", res.StatusCode)
+		}
+		return text(parse(t, body).Find("header .site-nav"))
+	}
+	if n := nav(b); !strings.Contains(n, cat.Name) {
+		t.Fatalf("navigation %q lacks %q", n, cat.Name)
+	}
+	renamed := cat.Name + " Libres"
+	testDB.MustExec(`UPDATE categories SET name_es = $2 WHERE id = $1`, cat.ID, renamed)
+	t.Cleanup(func() { testDB.MustExec(`UPDATE categories SET name_es = $2 WHERE id = $1`, cat.ID, cat.Name) })
+	for _, r := range []replica{a, b} {
+		waitFor(t, "the renamed category in the navigation", func() bool { return strings.Contains(nav(r), renamed) })
+	}
+	for range 3 {
+		if n := nav(b); !strings.Contains(n, renamed) {
+			t.Fatalf("the old name came back: %q", n)
+		}
+	}
+}
