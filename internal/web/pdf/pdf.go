@@ -63,33 +63,9 @@ const (
 
 // Write renders d as an A4 PDF to w.
 func Write(w io.Writer, d Document) error {
-	f := fpdf.New("P", "mm", "A4", "")
-	f.SetMargins(margin, margin, margin)
-	f.SetAutoPageBreak(true, margin+5)
-	tr := f.UnicodeTranslatorFromDescriptor("cp1252")
-	f.SetTitle(d.Title, true)
-	f.SetAuthor(d.Author, true)
-	f.SetCreator("Libres", true)
-	f.SetLang(d.Lang)
-	if !d.Created.IsZero() {
-		f.SetCreationDate(d.Created)
-		f.SetModificationDate(d.Created)
-	}
-	// Uncompressed content: a statement is a few kilobytes either way, and the text
-	// stays searchable by tools (and tests) that do not inflate streams.
-	f.SetCompression(false)
-	f.AliasNbPages("{nb}")
-	f.SetFooterFunc(func() {
-		f.SetY(-margin)
-		f.SetFont("Helvetica", "", 8)
-		f.SetTextColor(90, 90, 90)
-		foot := d.Footer
-		if d.PageFmt != "" {
-			foot += "   " + fmt.Sprintf(d.PageFmt, f.PageNo(), "{nb}")
-		}
-		f.CellFormat(0, 4, tr(foot), "", 0, "C", false, 0, "")
-	})
-	f.AddPage()
+	// Uncompressed content (see start): a statement is a few kilobytes either way, and
+	// the text stays searchable by tools (and tests) that do not inflate streams.
+	f, tr := start(d)
 	pageW, _ := f.GetPageSize()
 	width := pageW - 2*margin
 
