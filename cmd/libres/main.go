@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"slices"
@@ -273,6 +274,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if cfg.DebugAddr != "" {
+		go serveDebug(ctx, cfg.DebugAddr, log)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.ListenAndServe() }()
 	log.Info("serving", "url", cfg.BaseURL, "port", cfg.Port)
@@ -353,4 +357,24 @@ func demoLogins(ctx context.Context, cfg config.Config, stdout io.Writer) error 
 		fmt.Fprintf(stdout, "  %-16s %s\n", a.Role, a.Email)
 	}
 	return nil
+}
+
+// serveDebug serves Go's profiles (net/http/pprof) on a loopback address of their own
+// until ctx ends; the public handler never routes /debug.
+func serveDebug(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ds := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = ds.Close()
+	}()
+	log.Info("profiles", "url", "http://"+addr+"/debug/pprof/")
+	if err := ds.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("debug listener", "err", err)
+	}
 }

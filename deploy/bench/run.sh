@@ -31,7 +31,10 @@
 #        rendition, so pages are the same), BENCH_TIMEOUT (10s: wrk counts a slower
 #        response as a socket error rather than a latency), BENCH_ACCEPT_ENCODING ("gzip,
 #        br", as browsers send on every GET; empty sends none), KEEP_TMP=1 keeps logs and
-#        wrk outputs.
+#        wrk outputs; BENCH_ONLY (a regular expression: only the routes whose names match,
+#        beside the yardsticks; e.g. BENCH_ONLY='^(add|place|cart)$'), BENCH_DEBUG_ADDR
+#        (127.0.0.1:PORT: the demo store serves /debug/pprof there, for profiles taken
+#        while wrk runs, e.g. go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=5).
 set -euo pipefail
 
 # shellcheck source=deploy/lib.sh
@@ -52,6 +55,8 @@ ACCEPT_ENCODING=${BENCH_ACCEPT_ENCODING-gzip, br}
 PRODUCTS=${BENCH_PRODUCTS:-10000}
 PHOTO_WIDTH=${BENCH_PHOTO_WIDTH:-1280}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
+ONLY=${BENCH_ONLY:-}
+DEBUG_ADDR=${BENCH_DEBUG_ADDR:-}
 
 # The store's cookies over plain http (no __Host- prefix).
 CART_COOKIE=libres_cart
@@ -121,10 +126,12 @@ start_server() {
 # start_store NAME DATABASE_URL starts `libres serve` on a free port; prints its base URL
 # through STORE_URL and its pid through LAST_PID.
 start_store() {
-	local name=$1 url=$2 port
+	local name=$1 url=$2 port debug=""
 	port=$(free_port)
 	mkdir -p "$TMP/media"
+	[[ "$name" != app ]] || debug=$DEBUG_ADDR
 	start_server "$name" "$port" env DATABASE_URL="$url" PORT="$port" LIBRES_MEDIA_DIR="$TMP/media" \
+		LIBRES_DEBUG_ADDR="$debug" \
 		LIBRES_BASE_URL="http://127.0.0.1:$port" LIBRES_LOG_LEVEL=warn GIN_MODE=release \
 		"$TMP/libres" serve
 	STORE_URL="http://127.0.0.1:$port"
@@ -142,6 +149,10 @@ SKIPPED=()
 # 2xx once first (a post route is checked by its own setup).
 add_route() {
 	local code
+	case $1 in
+	ceiling | page-22k | db-page | write) ;; # the yardsticks are always measured
+	*) [[ -z "$ONLY" || "$1" =~ $ONLY ]] || return 0 ;;
+	esac
 	if [[ "$3" == get ]]; then
 		code=$(curl -s -o /dev/null -m 20 -w "%{http_code}" ${4:+-H "$4"} "$2" || echo 000)
 		if [[ "$code" != 2?? ]]; then

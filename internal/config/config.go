@@ -39,6 +39,7 @@ type Config struct {
 	MailFrom       string // From header of the store's emails
 	Workers        bool   // run the background workers (email delivery) in this process
 	PageCacheMB    int    // memory for rendered catalog pages; 0: render every request
+	DebugAddr      string // loopback host:port for /debug/pprof; empty: off
 	Stripe         Stripe
 	Orders         Orders
 }
@@ -93,6 +94,7 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
 	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
+	{"LIBRES_DEBUG_ADDR", "(empty: off)", "loopback host:port (e.g. 127.0.0.1:6060) serving Go's /debug/pprof profiles; never on the public listener"},
 	{"LIBRES_PAGE_CACHE_MB", "64", "memory in MB for catalog pages kept rendered (dropped on every catalog change, on every replica); 0: render every request"},
 	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
 	{"STRIPE_WEBHOOK_SECRET", "(required with STRIPE_SECRET_KEY)", "signing secret (whsec_…) of the webhook endpoint https://HOST/webhooks/stripe, created with API version 2023-10-16 (docs/payments.md)"},
@@ -208,6 +210,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Workers = boolean("LIBRES_WORKERS", true)
 	c.PageCacheMB = integer("LIBRES_PAGE_CACHE_MB", 64, 0, 4096)
+	if c.DebugAddr = str("LIBRES_DEBUG_ADDR", ""); c.DebugAddr != "" {
+		host, _, err := net.SplitHostPort(c.DebugAddr)
+		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+			errs = append(errs, &Error{"LIBRES_DEBUG_ADDR", c.DebugAddr, "want a loopback address such as 127.0.0.1:6060 (profiles are not for the public)"})
+		}
+	}
 	if v := str("LIBRES_TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {
 			p = strings.TrimSpace(p)
