@@ -179,6 +179,8 @@ cmd_start() {
 	if ((ephemeral)); then
 		opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	fi
+	# PG_EXTRA_OPTS: more server options, e.g. "-c shared_preload_libraries=pg_stat_statements".
+	[[ -z "${PG_EXTRA_OPTS:-}" ]] || opts+=" $PG_EXTRA_OPTS"
 
 	# Reuse the recorded port when free; retry with fresh ports if another process
 	# grabs ours between the check and PostgreSQL's bind.

@@ -34,7 +34,10 @@
 #        wrk outputs; BENCH_ONLY (a regular expression: only the routes whose names match,
 #        beside the yardsticks; e.g. BENCH_ONLY='^(add|place|cart)$'), BENCH_DEBUG_ADDR
 #        (127.0.0.1:PORT: the demo store serves /debug/pprof there, for profiles taken
-#        while wrk runs, e.g. go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=5).
+#        while wrk runs, e.g. go tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=5),
+#        BENCH_PG_STATS=1 (pg_stat_statements: after the table, each store route's
+#        statements of the last round by total time, calls and mean; what PostgreSQL
+#        spends per request).
 set -euo pipefail
 
 # shellcheck source=deploy/lib.sh
@@ -56,6 +59,7 @@ PRODUCTS=${BENCH_PRODUCTS:-10000}
 PHOTO_WIDTH=${BENCH_PHOTO_WIDTH:-1280}
 TIMEOUT=${BENCH_TIMEOUT:-10s}
 ONLY=${BENCH_ONLY:-}
+PG_STATS=${BENCH_PG_STATS:-0}
 DEBUG_ADDR=${BENCH_DEBUG_ADDR:-}
 
 # The store's cookies over plain http (no __Host- prefix).
@@ -200,7 +204,12 @@ run_wrk() {
 		[[ -z "$ACCEPT_ENCODING" ]] || cmd+=(-H "Accept-Encoding: $ACCEPT_ENCODING")
 		cmd+=("${URLS[$i]}")
 	fi
+	local stats=0
+	[[ "$PG_STATS" == 1 && -z "${3:-}" && "$round" == "$ROUNDS" && "${REFS[$i]}" != demo:* ]] && stats=1
+	case $name in ceiling | page-22k | db-page | write) stats=0 ;; esac
+	((stats == 0)) || sql -c "SELECT pg_stat_statements_reset()" >/dev/null
 	"${cmd[@]}" >"$out" 2>&1 || die "wrk failed for $name: $(tail -n 3 "$out")"
+	((stats == 0)) || pg_stats "$name" "$(awk '/requests in/ { print $1 }' "$out")" >>"$TMP/pgstats"
 	[[ -z "${3:-}" ]] || return 0
 	reqs=$(awk '/^Requests\/sec:/ { print $2 }' "$out")
 	p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")
@@ -211,6 +220,18 @@ run_wrk() {
 	printf '%s %s %s %s %s %s\n' "$name" "${reqs:-0}" "$p50" "$p99" \
 		"$((${non2xx:-0} + ${sockerr:-0}))" "${total:-0}" >>"$TMP/results"
 	log "round $round $name: ${reqs:-?} req/s, p50 ${p50} ms, p99 ${p99} ms"
+}
+
+# pg_stats NAME REQUESTS prints the statements PostgreSQL ran for a route (the store's
+# database, since the last reset), by total time: per request calls and milliseconds.
+pg_stats() {
+	printf '\n%s (%s requests): statements by total time (planning + execution); per request: calls,\n' "$1" "$2"
+	printf 'ms planning, ms executing; then mean ms per call, the statement\n'
+	sql -F ' | ' -c "SELECT round(calls::numeric / GREATEST($2, 1), 2), round((total_plan_time / GREATEST($2, 1))::numeric, 3),
+		round((total_exec_time / GREATEST($2, 1))::numeric, 3),
+		round(((total_plan_time + total_exec_time) / GREATEST(calls, 1))::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		ORDER BY total_plan_time + total_exec_time DESC LIMIT 15"
 }
 
 # duration_s prints DURATION in whole seconds (wrk accepts 10s, 2m, 1h).
@@ -288,6 +309,7 @@ main() {
 	scratch_pg_dir "$TMP" libres-bench
 
 	PG_STARTED=1
+	((PG_STATS)) && export PG_EXTRA_OPTS="-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on"
 	DB_URL=$("$DEPLOY/pg.sh" start --ephemeral "$PG_DIR")
 	export DATABASE_URL=$DB_URL
 
@@ -301,6 +323,7 @@ main() {
 	cp bin/bench-baseline "$TMP/baseline"
 
 	"$TMP/libres" migrate up >&2
+	((PG_STATS == 0)) || sql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 	LIBRES_MEDIA_DIR="$TMP/media" "$TMP/libres" seed demo --photo-width "$PHOTO_WIDTH" >&2
 	if ((PRODUCTS > 0)); then
 		sql -c "CREATE DATABASE libres_synth"
@@ -456,6 +479,7 @@ report() {
 	if awk '$5 > 0 { bad = 1 } END { exit !bad }' "$TMP/results"; then
 		printf 'WARNING: some requests failed (non-2xx/3xx or socket errors); see the errors column.\n'
 	fi
+	[[ ! -s "$TMP/pgstats" ]] || cat "$TMP/pgstats"
 	printf '\ntargets of issue 10 (a measurement, not a test):\n'
 	printf '  %s\n' "${TARGETS[@]}"
 }
