@@ -2,6 +2,7 @@ package order
 
 import (
 	"crypto/rand"
+	"github.com/libres/storefront/internal/db"
 	"strings"
 	"time"
 
@@ -60,9 +61,10 @@ type Options struct {
 
 // Service runs the cart and order use cases; it is safe for concurrent use.
 type Service struct {
-	db   *sqlx.DB
-	mail notify.Enqueuer
-	opts Options
+	db    *sqlx.DB
+	mail  notify.Enqueuer
+	opts  Options
+	stmts *db.Statements // the cart's and checkout's hot statements, prepared per connection
 }
 
 // New returns a Service on the pool.
@@ -96,7 +98,7 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 		opts.Ledger = ledger.New(conn, ledger.Options{Currency: opts.Currency, Now: opts.Now})
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	return &Service{db: conn, mail: mail, opts: opts}
+	return &Service{db: conn, mail: mail, opts: opts, stmts: db.NewStatements(conn)}
 }
 
 // Options returns the effective options (donation choices, methods, shipping table).
