@@ -2,12 +2,12 @@ package order
 
 import (
 	"crypto/rand"
-	"github.com/libres/storefront/internal/db"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
