@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -21,50 +22,83 @@ import (
 // fail with "cached plan must not change result type" until the process restarts, which
 // expand/contract migrations never do (they add, then drop in a later release).
 type Statements struct {
-	db *sqlx.DB
-	mu sync.Mutex
-	m  map[string]*sqlx.Stmt
+	db      *sqlx.DB
+	mu      sync.Mutex
+	m       map[string]*sqlx.Stmt
+	pending map[string]bool
 }
 
 // NewStatements returns an empty set of prepared statements of the pool db.
 func NewStatements(db *sqlx.DB) *Statements {
-	return &Statements{db: db, m: map[string]*sqlx.Stmt{}}
+	return &Statements{db: db, m: map[string]*sqlx.Stmt{}, pending: map[string]bool{}}
 }
 
-// pooled prepares query on the pool once.
-func (s *Statements) pooled(ctx context.Context, query string) (*sqlx.Stmt, error) {
+// Prepare prepares queries on the pool now (at start-up, or in a test).
+func (s *Statements) Prepare(ctx context.Context, queries ...string) error {
+	for _, q := range queries {
+		st, err := s.db.PreparexContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare statement: %w", Translate(err))
+		}
+		s.mu.Lock()
+		if old, ok := s.m[q]; ok {
+			_ = old.Close()
+		}
+		s.m[q] = st
+		s.mu.Unlock()
+	}
+	return nil
+}
+
+// prepareLater prepares query on the pool in the background. Preparing on the pool
+// takes a connection of its own: done inline by a caller holding a transaction, it
+// could wait forever for a pool that every such caller holds.
+func (s *Statements) prepareLater(query string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if st, ok := s.m[query]; ok {
-		return st, nil
+	if s.pending[query] {
+		return
 	}
-	st, err := s.db.PreparexContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("prepare statement: %w", Translate(err))
-	}
-	s.m[query] = st
-	return st, nil
+	s.pending[query] = true
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		st, err := s.db.PreparexContext(ctx, query)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.pending, query)
+		if err == nil {
+			s.m[query] = st
+		}
+	}()
 }
 
-// On returns query prepared for q: the pool itself, or one of its transactions (the
-// statement then runs in the transaction, on its connection, and is released with it).
-// Any other Querier, or a nil s, gets an unprepared statement, so callers can always
-// go through On.
+// On returns query ready to run on q: prepared when q is the pool or one of its
+// transactions (the statement then runs in the transaction, on its connection, and is
+// released with it); unprepared the first time (it is prepared in the background for
+// the next calls), for any other Querier, or with a nil s. Callers can always go
+// through On.
 func (s *Statements) On(ctx context.Context, q Querier, query string) (Prepared, error) {
 	if s == nil {
 		return unprepared{q, query}, nil
 	}
-	switch x := q.(type) {
-	case *sqlx.DB:
-		if x != s.db {
+	var st *sqlx.Stmt
+	switch q.(type) {
+	case *sqlx.DB, *sqlx.Tx:
+		s.mu.Lock()
+		st = s.m[query]
+		s.mu.Unlock()
+		if st == nil {
+			s.prepareLater(query)
 			return unprepared{q, query}, nil
 		}
-		return s.pooled(ctx, query)
-	case *sqlx.Tx:
-		st, err := s.pooled(ctx, query)
-		if err != nil {
-			return nil, err
+	}
+	switch x := q.(type) {
+	case *sqlx.DB:
+		if x == s.db {
+			return st, nil
 		}
+	case *sqlx.Tx:
 		return x.StmtxContext(ctx, st), nil
 	}
 	return unprepared{q, query}, nil

@@ -22,6 +22,31 @@ func TestStatements(t *testing.T) {
 	const insert = `INSERT INTO site_settings (key, value) VALUES ($1, $2)`
 	const read = `SELECT value FROM site_settings WHERE key = $1`
 
+	// Whatever the pool holds, a statement not prepared yet runs at once (unprepared):
+	// both connections of a pool of two are in transactions here.
+	conn.SetMaxOpenConns(2)
+	held := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			held <- db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+				p, err := st.On(ctx, tx, insert)
+				if err == nil {
+					_, err = p.ExecContext(ctx, "busy-"+string(rune('a'+i)), "0")
+				}
+				return err
+			})
+		}()
+	}
+	for range 2 {
+		if err := <-held; err != nil {
+			t.Fatalf("a statement in a transaction of a full pool: %v", err)
+		}
+	}
+	conn.SetMaxOpenConns(20)
+	if err := st.Prepare(ctx, insert, read); err != nil {
+		t.Fatal(err)
+	}
+
 	get := func(q db.Querier, key string) (string, error) {
 		p, err := st.On(ctx, q, read)
 		if err != nil {

@@ -130,7 +130,7 @@ type cartRow struct {
 	PlacedAt      *time.Time `db:"placed_at"`
 }
 
-func findCart(ctx context.Context, q db.Querier, token string, userID int64, lock bool) (cartRow, bool, error) {
+func findCart(ctx context.Context, st *db.Statements, q db.Querier, token string, userID int64, lock bool) (cartRow, bool, error) {
 	var r cartRow
 	sel := `SELECT id, placed_order_id, placed_at FROM carts WHERE `
 	var arg any
@@ -145,7 +145,10 @@ func findCart(ctx context.Context, q db.Querier, token string, userID int64, loc
 	if lock {
 		sel += ` FOR UPDATE`
 	}
-	err := sqlx.GetContext(ctx, q, &r, sel, arg)
+	p, err := st.On(ctx, q, sel)
+	if err == nil {
+		err = p.GetContext(ctx, &r, arg)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
@@ -156,8 +159,8 @@ func findCart(ctx context.Context, q db.Querier, token string, userID int64, loc
 }
 
 // ensureCart returns the cart's id, creating it (and a token for an anonymous one).
-func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
-	r, ok, err := findCart(ctx, tx, token, userID, true)
+func ensureCart(ctx context.Context, st *db.Statements, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
+	r, ok, err := findCart(ctx, st, tx, token, userID, true)
 	if err != nil || ok {
 		return r.ID, "", err
 	}
@@ -167,7 +170,7 @@ func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, no
 		if _, err := tx.ExecContext(ctx, ins, userID, now); err != nil {
 			return 0, "", fmt.Errorf("create cart of user %d: %w", userID, db.Translate(err))
 		}
-		r, _, err := findCart(ctx, tx, "", userID, true)
+		r, _, err := findCart(ctx, st, tx, "", userID, true)
 		return r.ID, "", err
 	}
 	// An unknown token (expired, forged) gets a fresh cart and a fresh token.
@@ -187,9 +190,9 @@ func ensureCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, no
 func (s *Service) Cart(ctx context.Context, token string, userID int64) (Cart, error) {
 	switch {
 	case userID != 0:
-		return readCart(ctx, s.db, `c.user_id = $1`, userID, s.opts.Currency)
+		return readCart(ctx, s.stmts, s.db, `c.user_id = $1`, userID, s.opts.Currency)
 	case token != "":
-		return readCart(ctx, s.db, `c.token_hash = $1`, hashToken(token), s.opts.Currency)
+		return readCart(ctx, s.stmts, s.db, `c.token_hash = $1`, hashToken(token), s.opts.Currency)
 	}
 	return Cart{Currency: s.opts.Currency}, nil
 }
@@ -276,7 +279,7 @@ func (s *Service) changeLine(ctx context.Context, token string, userID, variantI
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		capped, tok = nil, ""
 		now := s.now()
-		id, newTok, err := lockCart(ctx, tx, token, userID, now)
+		id, newTok, err := lockCart(ctx, s.stmts, tx, token, userID, now)
 		if err != nil {
 			return err
 		}
@@ -308,7 +311,7 @@ func (s *Service) changeLine(ctx context.Context, token string, userID, variantI
 // lockCart marks the shopper's cart changed (no longer the one an order was just placed
 // from), which also locks it until the transaction ends, and returns its id; a shopper
 // with no cart gets one (and a token, for an anonymous cart), as ensureCart.
-func lockCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
+func lockCart(ctx context.Context, st *db.Statements, tx *sqlx.Tx, token string, userID int64, now time.Time) (id int64, newTok string, err error) {
 	up := `UPDATE carts SET updated_at = $2, placed_order_id = NULL, placed_at = NULL WHERE `
 	var arg any
 	switch {
@@ -317,11 +320,11 @@ func lockCart(ctx context.Context, tx *sqlx.Tx, token string, userID int64, now 
 	case token != "":
 		up, arg = up+`token_hash = $1 RETURNING id`, hashToken(token)
 	default:
-		return ensureCart(ctx, tx, token, userID, now)
+		return ensureCart(ctx, st, tx, token, userID, now)
 	}
 	err = tx.GetContext(ctx, &id, up, arg, now)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ensureCart(ctx, tx, token, userID, now)
+		return ensureCart(ctx, st, tx, token, userID, now)
 	}
 	if err != nil {
 		return 0, "", fmt.Errorf("lock cart: %w", db.Translate(err))
@@ -342,7 +345,7 @@ func touchCart(ctx context.Context, q db.Querier, id int64, now time.Time) error
 func (s *Service) Remove(ctx context.Context, token string, userID int64, variantID int64) (Cart, error) {
 	var c Cart
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		r, ok, err := findCart(ctx, tx, token, userID, true)
+		r, ok, err := findCart(ctx, s.stmts, tx, token, userID, true)
 		if err != nil || !ok {
 			c = Cart{Currency: s.opts.Currency}
 			return err
@@ -353,7 +356,7 @@ func (s *Service) Remove(ctx context.Context, token string, userID int64, varian
 		if err := touchCart(ctx, tx, r.ID, s.now()); err != nil {
 			return err
 		}
-		c, err = loadCart(ctx, tx, r.ID, s.opts.Currency)
+		c, err = loadCart(ctx, s.stmts, tx, r.ID, s.opts.Currency)
 		return err
 	})
 	return c, err
@@ -367,12 +370,12 @@ func (s *Service) Merge(ctx context.Context, token string, userID int64) error {
 		return nil
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		anon, ok, err := findCart(ctx, tx, token, 0, true)
+		anon, ok, err := findCart(ctx, s.stmts, tx, token, 0, true)
 		if err != nil || !ok {
 			return err
 		}
 		now := s.now()
-		mine, _, err := ensureCart(ctx, tx, "", userID, now)
+		mine, _, err := ensureCart(ctx, s.stmts, tx, "", userID, now)
 		if err != nil {
 			return err
 		}
@@ -438,15 +441,15 @@ type cartLineRow struct {
 }
 
 // loadCart reads a cart's lines joined with today's catalog, oldest line first.
-func loadCart(ctx context.Context, q db.Querier, cartID int64, currency string) (Cart, error) {
-	c, err := readCart(ctx, q, `c.id = $1`, cartID, currency)
+func loadCart(ctx context.Context, st *db.Statements, q db.Querier, cartID int64, currency string) (Cart, error) {
+	c, err := readCart(ctx, st, q, `c.id = $1`, cartID, currency)
 	c.ID = cartID
 	return c, err
 }
 
 // readCart reads the lines of the cart where says (one condition on carts c, with $1)
 // in one query; no lines is a Cart with ID 0.
-func readCart(ctx context.Context, q db.Querier, where string, arg any, currency string) (Cart, error) {
+func readCart(ctx context.Context, st *db.Statements, q db.Querier, where string, arg any, currency string) (Cart, error) {
 	sel := `SELECT l.cart_id, l.variant_id, p.id AS product_id, p.slug, p.title_es, p.title_en, v.sku, v.size,
 			v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name, p.tax_class,
 			COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
@@ -459,7 +462,11 @@ func readCart(ctx context.Context, q db.Querier, where string, arg any, currency
 			WHERE product_id = p.id ORDER BY position, id LIMIT 1) ph ON true
 		WHERE ` + where + ` ORDER BY l.added_at, l.variant_id`
 	var rows []cartLineRow
-	if err := sqlx.SelectContext(ctx, q, &rows, sel, arg); err != nil {
+	p, err := st.On(ctx, q, sel)
+	if err == nil {
+		err = p.SelectContext(ctx, &rows, arg)
+	}
+	if err != nil {
 		return Cart{}, fmt.Errorf("read cart: %w", db.Translate(err))
 	}
 	c := Cart{Currency: currency}

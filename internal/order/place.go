@@ -78,7 +78,7 @@ func (s *Service) Place(ctx context.Context, token string, userID int64, in Chec
 
 func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID int64, in CheckoutInput, c checkout) (Order, error) {
 	now := s.now()
-	cr, ok, err := findCart(ctx, tx, token, userID, true)
+	cr, ok, err := findCart(ctx, s.stmts, tx, token, userID, true)
 	if err != nil {
 		return Order{}, err
 	}
@@ -86,7 +86,7 @@ func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID i
 		return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
 	}
 	// Read after the lock, so the lines are the ones a submit running before this one left.
-	cart, err := loadCart(ctx, tx, cr.ID, s.opts.Currency)
+	cart, err := loadCart(ctx, s.stmts, tx, cr.ID, s.opts.Currency)
 	if err != nil {
 		return Order{}, err
 	}
