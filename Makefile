@@ -13,6 +13,11 @@
 #                prints the scores, reports in build/audit/
 #   make reconcile  check the ledger of the `make run` database against its orders,
 #                refunds and payouts (RECONCILE_ARGS='--from 2026-01-01 --to 2026-01-31')
+#   make fuzz    every fuzz target of the module for FUZZ_TIME each (default 10s; make test
+#                runs them for a few seconds)
+#   make security  sqlmap against a running store's search, filters, login, cart and
+#                checkout, and the security-header check; prints the figures
+#   make vuln    govulncheck (needs its online database: not on machines without internet)
 #   make lint    gofmt, go vet, staticcheck (pinned; fetched through the Go proxy)
 #   make build   bin/libres
 # The work is in deploy/*.sh so that it can be run and read without make.
@@ -21,9 +26,9 @@ SHELL := bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 # Command-line variables reach the scripts through the environment.
-export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS BENCH_DURATION BENCH_ROUNDS
+export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS BENCH_DURATION BENCH_ROUNDS FUZZ_TIME
 
-.PHONY: run test bench audit lint build reconcile
+.PHONY: run test bench audit lint build reconcile fuzz security vuln
 
 run:
 	deploy/run.sh
@@ -39,6 +44,15 @@ audit:
 
 reconcile:
 	deploy/reconcile.sh
+
+fuzz:
+	deploy/fuzz.sh
+
+security:
+	deploy/security.sh
+
+vuln:
+	deploy/vuln.sh
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.*' -not -path './node_modules/*' -print0 | xargs -0 -r gofmt -l); \
