@@ -270,10 +270,85 @@ const saveLine = `WITH v AS (
 		ON CONFLICT (cart_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity)
 	SELECT stock_on_hand, qty FROM want`
 
+// changeExisting is changeLine for a cart that exists, in one statement (atomic on its
+// own, so no transaction: one round trip, prepared): the cart is marked changed (which
+// locks it, so a checkout of it in progress finishes first) only when the variant is on
+// sale with stock, and the line is upserted. The new quantity is computed from the line
+// as it is when the row is written (ON CONFLICT sees the latest version), so concurrent
+// adds to one cart all count. $1 names the cart (token hash or user id, per the query),
+// $2 variant, $3 n, $4 add, $5 MaxQuantity, $6 now. cart_id is NULL when there is no
+// such cart; stock is NULL when the variant is not on sale; want is the quantity asked
+// for (from the line as the statement began), for the "capped" message.
+const changeExisting = `WITH v AS (
+		SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
+		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
+		WHERE v.id = $2 AND p.status = 'active' AND w.active),
+	cart AS (SELECT id FROM carts WHERE @cart@ = $1),
+	c AS (
+		UPDATE carts SET updated_at = $6, placed_order_id = NULL, placed_at = NULL
+		WHERE @cart@ = $1 AND EXISTS (SELECT 1 FROM v WHERE stock_on_hand > 0)
+		RETURNING id),
+	saved AS (
+		INSERT INTO cart_lines AS l (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
+		SELECT c.id, v.id, LEAST($3::int, $5::int, v.stock_on_hand), v.unit_minor, $6 FROM c CROSS JOIN v
+		ON CONFLICT (cart_id, variant_id) DO UPDATE
+		SET quantity = LEAST(CASE WHEN $4::bool THEN l.quantity ELSE 0 END + $3::int, $5::int, (SELECT stock_on_hand FROM v))
+		RETURNING l.quantity)
+	SELECT (SELECT id FROM cart) AS cart_id, (SELECT stock_on_hand FROM v) AS stock,
+		LEAST($3::int + CASE WHEN $4::bool THEN COALESCE((SELECT quantity FROM cart_lines
+			WHERE cart_id = (SELECT id FROM cart) AND variant_id = $2), 0) ELSE 0 END, $5::int) AS want,
+		(SELECT count(*) FROM saved) AS saved`
+
+var (
+	changeByToken = strings.ReplaceAll(changeExisting, "@cart@", "token_hash")
+	changeByUser  = strings.ReplaceAll(changeExisting, "@cart@", "user_id")
+)
+
+// changeLineFast runs changeExisting; found is false when the shopper has no cart yet.
+func (s *Service) changeLineFast(ctx context.Context, token string, userID, variantID int64, n int, add bool) (found bool, err error) {
+	query, arg := changeByToken, any(hashToken(token))
+	if userID != 0 {
+		query, arg = changeByUser, userID
+	}
+	var r struct {
+		CartID *int64 `db:"cart_id"`
+		Stock  *int   `db:"stock"`
+		Want   int    `db:"want"`
+		Saved  int    `db:"saved"`
+	}
+	p, err := s.stmts.On(ctx, s.db, query)
+	if err == nil {
+		err = p.GetContext(ctx, &r, arg, variantID, n, add, MaxQuantity, s.now())
+	}
+	switch {
+	case err != nil:
+		return true, fmt.Errorf("save line of variant %d: %w", variantID, db.Translate(err))
+	case r.CartID == nil:
+		return false, nil
+	case r.Stock == nil:
+		return true, apperr.New(apperr.NotFound, keyVariantUnknown)
+	case *r.Stock <= 0:
+		return true, apperr.New(apperr.Conflict, keySoldOut)
+	case r.Saved == 0:
+		// The cart was deleted between the statement's start and its update (a stale-cart
+		// sweep, a merge at login): as if there were none.
+		return false, nil
+	case r.Want > *r.Stock:
+		return true, apperr.New(apperr.Conflict, keyCapped, *r.Stock)
+	}
+	return true, nil
+}
+
 // changeLine adds n (add) or sets the quantity to n, capped at the stock: the cart is
 // locked and marked changed, then the line saved (a capped quantity is saved and
-// returned as Conflict "cart.capped").
+// returned as Conflict "cart.capped"). An existing cart takes one statement
+// (changeLineFast); a new one is created in a transaction.
 func (s *Service) changeLine(ctx context.Context, token string, userID, variantID int64, n int, add bool) (string, error) {
+	if token != "" || userID != 0 {
+		if found, err := s.changeLineFast(ctx, token, userID, variantID, n, add); found {
+			return "", err
+		}
+	}
 	var tok string
 	var capped error
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
