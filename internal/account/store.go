@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -168,6 +169,15 @@ func checkEmail(f fieldErrs, email string) string {
 }
 
 func checkName(f fieldErrs, name string) string {
+	// Invalid UTF-8 and control characters are dropped: PostgreSQL refuses invalid UTF-8
+	// and NUL in text, which made a stray byte a 500 instead of a saved name
+	// (found by FuzzSignUpFields).
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(name, ""))
 	name = strings.Join(strings.Fields(name), " ")
 	switch {
 	case name == "":

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -58,8 +59,21 @@ type SignUpForm struct {
 	ContactEmail   string
 }
 
-// clean collapses runs of white space and trims.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+// clean collapses runs of white space and trims, after dropping what PostgreSQL cannot
+// store as text (see plainText).
+func clean(s string) string { return strings.Join(strings.Fields(plainText(s)), " ") }
+
+// plainText drops invalid UTF-8 and control characters other than line breaks and tabs:
+// PostgreSQL refuses invalid UTF-8 and NUL in text, which would turn a stray byte in a
+// form into a 500 instead of a saved request (found by FuzzRequestForm).
+func plainText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
 
 // Validate checks the form; the NIT must carry its right DIAN check digit.
 func (f *SignUpForm) Validate() error {

@@ -57,7 +57,7 @@ func (f RequestForm) parse() (time.Time, []Line, error) {
 	if n := utf8.RuneCountInString(clean(f.DeliveryCity)); n == 0 || n > 100 {
 		fe["delivery_city"] = "quote.city_required"
 	}
-	if utf8.RuneCountInString(strings.TrimSpace(f.Notes)) > 4000 {
+	if utf8.RuneCountInString(strings.TrimSpace(plainText(f.Notes))) > 4000 {
 		fe["notes"] = "quote.notes_too_long"
 	}
 	switch {

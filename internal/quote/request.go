@@ -58,7 +58,7 @@ func (s *Service) Request(ctx context.Context, companyID, userID int64, f Reques
 				lpad(nextval('quote_number_seq')::text, 5, '0'), $2, $3, $4, $5, $6)
 			RETURNING ` + quoteCols
 		if err := sqlx.GetContext(ctx, tx, &q, ins, s.now(), companyID, userID, deadline,
-			clean(f.DeliveryCity), strings.TrimSpace(f.Notes)); err != nil {
+			clean(f.DeliveryCity), strings.TrimSpace(plainText(f.Notes))); err != nil {
 			return fmt.Errorf("insert quote for company %d: %w", companyID, db.Translate(err))
 		}
 		const insLine = `INSERT INTO quote_lines (quote_id, line_no, garment, fabric, colour,
