@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/libres/storefront/internal/apperr"
@@ -113,7 +114,7 @@ func (in CheckoutInput) clean(maxDonation int64) (checkout, error) {
 	text(f, "city", c.City, maxCity, keyCityRequired)
 	c.Address = oneLine(in.AddressLine)
 	text(f, "address_line", c.Address, maxAddress, keyAddressRequired)
-	c.Notes = strings.TrimSpace(strings.ToValidUTF8(in.Notes, ""))
+	c.Notes = strings.TrimSpace(storable(in.Notes))
 	if utf8.RuneCountInString(c.Notes) > maxNotes {
 		f["notes"] = keyTooLong
 	}
@@ -135,7 +136,19 @@ func (in CheckoutInput) clean(maxDonation int64) (checkout, error) {
 	return c, nil
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " ") }
+func oneLine(s string) string { return strings.Join(strings.Fields(storable(s)), " ") }
+
+// storable drops invalid UTF-8 and control characters other than line breaks and tabs:
+// PostgreSQL refuses NUL in text, which made a stray %00 in the form a 500 instead of
+// an order (found by FuzzCheckoutForm).
+func storable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+}
 
 func text(f map[string]string, field, v string, max int, required string) {
 	switch {

@@ -451,7 +451,7 @@ func (s *Service) refund(ctx context.Context, tx *sqlx.Tx, o *Order, total, amou
 
 // AddNote adds a staff note to the timeline.
 func (s *Service) AddNote(ctx context.Context, actor audit.Actor, orderID int64, text string) error {
-	text = strings.TrimSpace(strings.ToValidUTF8(text, ""))
+	text = strings.TrimSpace(storable(text))
 	switch {
 	case text == "":
 		return apperr.Fields(map[string]string{"note": keyNoteRequired})

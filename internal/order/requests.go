@@ -89,7 +89,7 @@ func (s *Service) RequestReversal(ctx context.Context, orderID int64, reason str
 
 func (s *Service) request(ctx context.Context, orderID int64, reason string, kind EventKind, name string,
 	allowed func(o Order, now time.Time) error) error {
-	reason = strings.TrimSpace(strings.ToValidUTF8(reason, ""))
+	reason = strings.TrimSpace(storable(reason))
 	switch {
 	case reason == "":
 		return apperr.Fields(map[string]string{"reason": keyReasonRequired})
