@@ -45,9 +45,11 @@ type Cache struct {
 	gen    atomic.Uint64 // bumped by every drop; a page rendered across a drop is not kept
 
 	mu      sync.Mutex
-	flights map[string]*flight       // pages being rendered now
-	items   map[string]*list.Element // of *Entry
-	lru     list.List                // front: most recently used
+	flights map[string]*flight          // pages being rendered now
+	items   map[string]*list.Element    // of *Entry
+	owned   map[string]map[string]bool  // owner (a cart key) -> keys of their own pages (WrapOwned)
+	renders map[string]map[*render]bool // owner -> their pages being rendered now
+	lru     list.List                   // front: most recently used
 	size    int64
 }
 
@@ -63,7 +65,8 @@ func New(o Options) *Cache {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	c := &Cache{max: o.MaxBytes, maxAge: o.MaxAge, log: o.Log, now: time.Now, items: map[string]*list.Element{},
-		flights: map[string]*flight{}}
+		flights: map[string]*flight{}, owned: map[string]map[string]bool{},
+		renders: map[string]map[*render]bool{}}
 	c.counts.n = map[string]int{}
 	c.live.Store(o.Standalone)
 	return c
@@ -91,6 +94,7 @@ func (c *Cache) Drop() {
 	c.mu.Lock()
 	c.gen.Add(1)
 	clear(c.items)
+	clear(c.owned)
 	c.lru.Init()
 	c.size = 0
 	c.mu.Unlock()
@@ -153,19 +157,55 @@ func (c *Cache) leave(key string, f *flight, e *Entry) {
 // put keeps e unless the catalog changed since gen (when its rendering began) or it is
 // larger than a quarter of the bound; the least recently used pages make room.
 func (c *Cache) put(key string, e *Entry, gen uint64) (kept bool) {
+	return c.putOwned(key, "", e, gen, nil)
+}
+
+// render is a page of an owner's own being rendered; stale once their cart changed.
+type render struct{ stale bool }
+
+// beginRender notes that a page of owner's is being rendered.
+func (c *Cache) beginRender(owner string) *render {
+	r := &render{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.renders[owner] == nil {
+		c.renders[owner] = map[*render]bool{}
+	}
+	c.renders[owner][r] = true
+	return r
+}
+
+func (c *Cache) endRender(owner string, r *render) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.renders[owner], r)
+	if len(c.renders[owner]) == 0 {
+		delete(c.renders, owner)
+	}
+}
+
+// putOwned is put for a page of owner's own (owner "": a page for everyone), which is
+// not kept either when the owner's cart changed while it was rendered (r is stale).
+func (c *Cache) putOwned(key, owner string, e *Entry, gen uint64, r *render) (kept bool) {
 	if !c.live.Load() || e.size > c.max/4 {
 		return false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen.Load() != gen {
+	if c.gen.Load() != gen || (r != nil && r.stale) {
 		return false
 	}
 	if el, ok := c.items[key]; ok {
 		c.remove(el)
 	}
-	e.key, e.at = key, c.now()
+	e.key, e.owner, e.at = key, owner, c.now()
 	c.items[key] = c.lru.PushFront(e)
+	if owner != "" {
+		if c.owned[owner] == nil {
+			c.owned[owner] = map[string]bool{}
+		}
+		c.owned[owner][key] = true
+	}
 	c.size += e.size
 	for c.size > c.max {
 		c.remove(c.lru.Back())
@@ -177,6 +217,27 @@ func (c *Cache) remove(el *list.Element) {
 	e := c.lru.Remove(el).(*Entry)
 	delete(c.items, e.key)
 	c.size -= e.size
+	if keys := c.owned[e.owner]; keys != nil {
+		delete(keys, e.key)
+		if len(keys) == 0 {
+			delete(c.owned, e.owner)
+		}
+	}
+}
+
+// forgetOwned drops the pages kept for owner, and those being rendered for them.
+func (c *Cache) forgetOwned(owner string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for r := range c.renders[owner] {
+		r.stale = true
+	}
+	for key := range c.owned[owner] {
+		if el, ok := c.items[key]; ok {
+			c.remove(el)
+		}
+	}
+	delete(c.owned, owner)
 }
 
 // Fresh reports whether what was read from the database at generation gen may still be

@@ -64,12 +64,14 @@ func (c *Cache) CartCount(key string, load func() (int, error)) (int, error) {
 	return n, nil
 }
 
-// ForgetCart forgets the count of the cart named key at once, on this replica: the
-// request that changed a cart must not wait for the notification (which reaches the
-// other replicas) to see its own change on the next page.
+// ForgetCart forgets the count of the cart named key, and the pages kept for it
+// (WrapOwned), at once, on this replica: the request that changed a cart must not wait
+// for the notification (which reaches the other replicas) to see its own change on the
+// next page. The cart_changed notification calls it on every replica.
 func (c *Cache) ForgetCart(key string) {
 	if c == nil {
 		return
 	}
 	c.counts.forget(key)
+	c.forgetOwned(key)
 }

@@ -16,7 +16,7 @@ import (
 // visitor with nothing of their own (plain) with its compressed forms, and each part
 // compressed on its own so a visitor's page is gzipped by splicing, not recompressing.
 type Entry struct {
-	key         string
+	key, owner  string // owner: the cart whose page this is (WrapOwned); "" for everyone's
 	at          time.Time
 	size        int64
 	contentType string
@@ -29,6 +29,7 @@ type Entry struct {
 
 	plain, gzip, br []byte
 	etag            string // of plain: `"…"`
+	private         bool   // one visitor's page (WrapOwned): never stored by shared caches
 }
 
 const markerStart, markerEnd = "<!--libres:slot:", "-->"
@@ -53,8 +54,13 @@ func split(page []byte) (parts [][]byte, slots []string, err error) {
 }
 
 // newEntry prepares a page for serving: anon fills each slot for a visitor with
-// nothing of their own.
-func newEntry(page []byte, contentType string, anon map[string][]byte) (*Entry, error) {
+// nothing of their own. fast compresses with the fastest levels: for a page kept for
+// one visitor (read a few times), not worth the best compression's CPU.
+func newEntry(page []byte, contentType string, anon map[string][]byte, fast bool) (*Entry, error) {
+	gzLevel, brLevel, flLevel := gzip.BestCompression, 6, flate.BestCompression
+	if fast {
+		gzLevel, brLevel, flLevel = gzip.BestSpeed, 1, flate.BestSpeed
+	}
 	parts, slots, err := split(page)
 	if err != nil {
 		return nil, err
@@ -72,14 +78,14 @@ func newEntry(page []byte, contentType string, anon map[string][]byte) (*Entry, 
 	e.etag = `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(&gz, gzLevel)
 	zw.Write(e.plain)
 	if err := zw.Close(); err != nil {
 		return nil, fmt.Errorf("gzip page: %w", err)
 	}
 	e.gzip = gz.Bytes()
 	var br bytes.Buffer
-	bw := brotli.NewWriterLevel(&br, 6)
+	bw := brotli.NewWriterLevel(&br, brLevel)
 	bw.Write(e.plain)
 	if err := bw.Close(); err != nil {
 		return nil, fmt.Errorf("brotli page: %w", err)
@@ -88,7 +94,7 @@ func newEntry(page []byte, contentType string, anon map[string][]byte) (*Entry, 
 
 	for i, p := range parts {
 		var d bytes.Buffer
-		fw, _ := flate.NewWriter(&d, flate.BestCompression)
+		fw, _ := flate.NewWriter(&d, flLevel)
 		fw.Write(p)
 		if i < len(parts)-1 {
 			err = fw.Flush() // sync flush: byte-aligned, the stream goes on

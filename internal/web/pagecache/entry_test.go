@@ -11,11 +11,17 @@ import (
 
 // TestStitchedGzipIsThePage: the gzip spliced from a kept page's parts and a visitor's
 // fragments (empty, small, larger than one stored block) decodes to exactly the page
-// with those fragments in place.
+// with those fragments in place, at either set of compression levels.
 func TestStitchedGzipIsThePage(t *testing.T) {
+	for _, fast := range []bool{false, true} {
+		stitchedGzipIsThePage(t, fast)
+	}
+}
+
+func stitchedGzipIsThePage(t *testing.T, fast bool) {
 	page := "<html><header><ul>" + markerStart + "nav" + markerEnd + "</ul></header><main>" +
 		markerStart + "flash" + markerEnd + strings.Repeat("<p>catálogo de talleres</p>", 2000) + "</main></html>"
-	e, err := newEntry([]byte(page), "text/html", map[string][]byte{"nav": []byte("<li>Cuenta</li>")})
+	e, err := newEntry([]byte(page), "text/html", map[string][]byte{"nav": []byte("<li>Cuenta</li>")}, fast)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +80,7 @@ func TestCacheStaysWithinBound(t *testing.T) {
 	c := New(Options{MaxBytes: 64 << 10, Standalone: true})
 	body := []byte(strings.Repeat("<p>página</p>", 300))
 	for i := range 100 {
-		e, err := newEntry(append(body, byte(i)), "text/html", nil)
+		e, err := newEntry(append(body, byte(i)), "text/html", nil, i%2 == 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +94,7 @@ func TestCacheStaysWithinBound(t *testing.T) {
 	}
 	gen := c.Generation()
 	c.Drop()
-	e, _ := newEntry(body, "text/html", nil)
+	e, _ := newEntry(body, "text/html", nil, false)
 	c.put("late", e, gen)
 	if c.Len() != 0 || c.get("late") != nil {
 		t.Errorf("a page rendered before a drop was kept")

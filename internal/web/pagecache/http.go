@@ -110,7 +110,7 @@ func (c *Cache) Wrap(route Route, st Stitcher, h gin.HandlerFunc) gin.HandlerFun
 		anon, err := st.AnonymousSlots(route.Lang)
 		var e *Entry
 		if err == nil {
-			e, err = newEntry(page, "text/html; charset=utf-8", anon)
+			e, err = newEntry(page, "text/html; charset=utf-8", anon, false)
 		}
 		if err != nil {
 			c.fail(g, err)
@@ -120,6 +120,57 @@ func (c *Cache) Wrap(route Route, st Stitcher, h gin.HandlerFunc) gin.HandlerFun
 			if c.put(key, e, gen) {
 				kept = e
 			}
+		}
+		c.serve(g, route.Lang, st, e, "miss")
+	}
+}
+
+// WrapOwned answers a page that is the visitor's own (the cart page) from memory when
+// it can: the page h renders for an owner (owner(g): a cart key as the cart_changed
+// notifications name it; "" for a request whose page must not be kept) is kept for that
+// owner alone, until their cart changes (ForgetCart: this replica at once, the others by
+// notification) or the catalog does (Drop), and served with the visitor's slots like any
+// kept page, as private. Pages of logged-in users or rendered while a cookie was set
+// (a message shown once) are never kept. A nil cache passes everything to h.
+func (c *Cache) WrapOwned(route Route, owner func(*gin.Context) string, st Stitcher, h gin.HandlerFunc) gin.HandlerFunc {
+	if c == nil {
+		return h
+	}
+	return func(g *gin.Context) {
+		key, ok := route.Key(g.Request)
+		who := ""
+		if ok {
+			who = owner(g)
+		}
+		if who == "" || !c.live.Load() {
+			h(g)
+			return
+		}
+		key = "owned\x00" + who + "\x00" + key
+		if e := c.get(key); e != nil {
+			c.serve(g, route.Lang, st, e, "hit")
+			return
+		}
+		gen, r := c.Generation(), c.beginRender(who)
+		defer c.endRender(who, r)
+		kit.Capture(g)
+		h(g)
+		page, ok := kit.Captured(g)
+		if !ok {
+			return
+		}
+		anon, err := st.AnonymousSlots(route.Lang)
+		var e *Entry
+		if err == nil {
+			e, err = newEntry(page, "text/html; charset=utf-8", anon, true)
+		}
+		if err != nil {
+			c.fail(g, err)
+			return
+		}
+		e.private = true
+		if len(g.Writer.Header().Values("Set-Cookie")) == 0 && kit.CurrentUser(g) == nil {
+			c.putOwned(key, who, e, gen, r)
 		}
 		c.serve(g, route.Lang, st, e, "miss")
 	}
@@ -153,6 +204,9 @@ func (c *Cache) serve(g *gin.Context, lang string, st Stitcher, e *Entry, state 
 	br, gz := accepts(g.GetHeader("Accept-Encoding"))
 	if !personal {
 		h.Set("Cache-Control", "no-cache")
+		if e.private {
+			h.Set("Cache-Control", "private, no-cache")
+		}
 		if notModified(g, e.etag) {
 			return
 		}

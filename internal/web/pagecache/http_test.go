@@ -38,7 +38,7 @@ func TestWaitersShareOneRender(t *testing.T) {
 		r.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/p", nil))
 		res <- rec
 	}()
-	e, err := newEntry([]byte("<p>página</p>"), "text/html; charset=utf-8", nil)
+	e, err := newEntry([]byte("<p>página</p>"), "text/html; charset=utf-8", nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,7 +17,8 @@ const Channel = "catalog_changed"
 const pingEvery = 30 * time.Second
 
 // Listen keeps a connection to dsn listening on Channel until ctx ends: every
-// notification drops the cache (and one on CartChannel forgets that cart's count). Pages are served from memory only while the connection
+// notification drops the cache (and one on CartChannel forgets that cart's count and
+// pages). Pages are served from memory only while the connection
 // is up; losing it or getting it back drops everything (notifications sent in between
 // are lost). Call it in its own goroutine; it returns nil when ctx ends.
 func (c *Cache) Listen(ctx context.Context, dsn string) error {
@@ -69,7 +70,7 @@ func (c *Cache) Listen(ctx context.Context, dsn string) error {
 			switch {
 			case n == nil: // after a reconnect: the event handler dropped everything
 			case n.Channel == CartChannel:
-				c.counts.forget(n.Extra)
+				c.ForgetCart(n.Extra)
 			default:
 				c.Drop()
 			}

@@ -186,6 +186,20 @@ func cartKey(token string, userID int64) string {
 	return "t:" + hex.EncodeToString(sum[:])
 }
 
+// cartOwner names whose cart page a request asks for, so the page cache keeps it for
+// that cart alone (pagecache.WrapOwned): an anonymous visitor's cart, by its key; ""
+// (not kept) for a logged-in user or a visitor without a cart.
+func (s *Handler) cartOwner(c *gin.Context) string {
+	if kit.CurrentUser(c) != nil {
+		return ""
+	}
+	token := s.CartToken(c)
+	if token == "" {
+		return ""
+	}
+	return cartKey(token, 0)
+}
+
 // changesCart wraps a handler that changes the visitor's cart: once it has run (before
 // its answer leaves), this replica forgets the cart's count, so the next page shows the
 // change without waiting for the notification.

@@ -76,7 +76,8 @@ func (s *Handler) Routes(r gin.IRouter) {
 			page(path, cached(s.handleContent(name)))
 		}
 		if s.Orders != nil {
-			r.GET(p.Cart, s.Handle(lang, s.handleCart))
+			// The cart page is kept rendered per cart, until that cart or the catalog changes.
+			r.GET(p.Cart, s.Pages.WrapOwned(pagecache.Route{Lang: lang}, s.cartOwner, s, s.Handle(lang, s.handleCart)))
 			r.POST(p.Cart, s.Handle(lang, s.changesCart(s.handleAddToCart)))
 			r.POST(p.CartQuantity, s.Handle(lang, s.changesCart(s.handleCartQuantity)))
 			r.POST(p.CartRemove, s.Handle(lang, s.changesCart(s.handleCartRemove)))

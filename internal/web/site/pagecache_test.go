@@ -466,10 +466,12 @@ func TestCartCountReadsItsOwnChange(t *testing.T) {
 		Slug string `db:"slug"`
 	}
 	if err := testDB.Get(&v, `SELECT v.id, p.slug FROM variants v JOIN products p ON p.id = v.product_id
-		JOIN workshops w ON w.id = p.workshop_id WHERE p.status = 'active' AND w.active AND v.stock_on_hand >= 20
+		JOIN workshops w ON w.id = p.workshop_id WHERE p.status = 'active' AND w.active
 		ORDER BY v.stock_on_hand DESC, v.id LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
+	// Enough stock for every add below, whatever other tests sold.
+	testDB.MustExec(`UPDATE variants SET stock_on_hand = GREATEST(stock_on_hand, 20) WHERE id = $1`, v.ID)
 	variantID, path := v.ID, "/producto/"+v.Slug
 	s := newShopper(t, a.url)
 	for i := 1; i <= 12; i++ {
@@ -518,4 +520,103 @@ func TestNavigationFollowsCatalogChanges(t *testing.T) {
 			t.Fatalf("the old name came back: %q", n)
 		}
 	}
+}
+
+// The cart page is kept rendered for each cart: a repeat view is answered from memory,
+// each visitor only ever sees their own cart (and language), and the page follows the
+// cart's changes (at once on the replica that made them, by notification on the other)
+// and the catalog's (a new price).
+func TestCartPageKeptPerCart(t *testing.T) {
+	a, b := newReplica(t, 8<<20), newReplica(t, 8<<20)
+	_, _, variantID := oneVariantProduct(t)
+	testDB.MustExec(`UPDATE variants SET stock_on_hand = GREATEST(stock_on_hand, 20) WHERE id = $1`, variantID)
+	v := strconv.FormatInt(variantID, 10)
+	quantity := func(doc *goquery.Document) string {
+		q, _ := doc.Find(`.cart-line input[name="quantity"]`).Attr("value")
+		return q
+	}
+	view := func(s *shopper, r replica, path string) (*http.Response, *goquery.Document) {
+		t.Helper()
+		s.base = r.url
+		res, doc := s.do(http.MethodGet, path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d", path, res.StatusCode)
+		}
+		return res, doc
+	}
+
+	ana, ben := newShopper(t, a.url), newShopper(t, a.url)
+	if res, _ := ana.do(http.MethodPost, "/carrito", url.Values{"variant": {v}, "quantity": {"2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add = %d", res.StatusCode)
+	}
+	view(ana, a, "/carrito") // shows (and clears) the "added" message: not kept
+	// The add's notification may still be on its way (it drops the page once more).
+	waitFor(t, "the cart page to be kept", func() bool {
+		res, _ := view(ana, a, "/carrito")
+		return res.Header.Get("X-Page-Cache") == "hit"
+	})
+	res, doc := view(ana, a, "/carrito")
+	if quantity(doc) != "2" || res.Header.Get("X-Page-Cache") != "hit" || !strings.Contains(res.Header.Get("Cache-Control"), "private") {
+		t.Fatalf("repeat view: quantity %q, cache %q, Cache-Control %q", quantity(doc), res.Header.Get("X-Page-Cache"), res.Header.Get("Cache-Control"))
+	}
+	if got := text(doc.Find("header .nav-cart a")); got != "Carrito (2)" {
+		t.Errorf("kept cart page's header: %q", got)
+	}
+
+	// Another visitor with a cart of their own, and one in English, see only theirs.
+	if res, _ := ben.do(http.MethodPost, "/carrito", url.Values{"variant": {v}, "quantity": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add = %d", res.StatusCode)
+	}
+	for range 2 {
+		_, doc = view(ben, a, "/carrito")
+		if quantity(doc) != "1" || text(doc.Find("header .nav-cart a")) != "Carrito (1)" {
+			t.Fatalf("the second visitor's cart page: quantity %q, header %q", quantity(doc), text(doc.Find("header .nav-cart a")))
+		}
+	}
+	_, doc = view(ana, a, "/en/cart")
+	if quantity(doc) != "2" || doc.Find("html").AttrOr("lang", "") != "en" {
+		t.Fatalf("English cart page: quantity %q, lang %q", quantity(doc), doc.Find("html").AttrOr("lang", ""))
+	}
+	stranger := newShopper(t, a.url)
+	_, doc = view(stranger, a, "/carrito")
+	if doc.Find(".cart-line").Length() != 0 {
+		t.Fatalf("a visitor without a cart sees lines")
+	}
+
+	// A change on this replica shows on its next view; one made on the other replica
+	// shows once the notification arrives.
+	ana.base = a.url
+	if res, _ := ana.do(http.MethodPost, "/carrito/cantidad", url.Values{"variant": {v}, "quantity": {"3"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("quantity = %d", res.StatusCode)
+	}
+	view(ana, a, "/carrito") // the message
+	if _, doc = view(ana, a, "/carrito"); quantity(doc) != "3" {
+		t.Fatalf("after changing the quantity on this replica: %q", quantity(doc))
+	}
+	view(ana, a, "/carrito") // kept again
+	ana.base = b.url
+	if res, _ := ana.do(http.MethodPost, "/carrito/cantidad", url.Values{"variant": {v}, "quantity": {"4"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("quantity on b = %d", res.StatusCode)
+	}
+	view(ana, b, "/carrito") // the message, on b
+	waitFor(t, "replica a's cart page to show the change made on b", func() bool {
+		_, doc := view(ana, a, "/carrito")
+		return quantity(doc) == "4"
+	})
+
+	// A catalog change (the price) reaches the kept page too.
+	var price int64
+	if err := testDB.Get(&price, `SELECT COALESCE(v.price_override_minor, p.price_minor) FROM variants v
+		JOIN products p ON p.id = v.product_id WHERE v.id = $1`, variantID); err != nil {
+		t.Fatal(err)
+	}
+	view(ben, a, "/carrito")
+	testDB.MustExec(`UPDATE variants SET price_override_minor = $2 WHERE id = $1`, variantID, price+100_000)
+	t.Cleanup(func() {
+		testDB.MustExec(`UPDATE variants SET price_override_minor = NULL WHERE id = $1 AND price_override_minor = $2`, variantID, price+100_000)
+	})
+	waitFor(t, "the kept cart page to show the new price", func() bool {
+		_, doc := view(ben, a, "/carrito")
+		return strings.Contains(text(doc.Find(".notices")), "cambió")
+	})
 }
