@@ -208,8 +208,9 @@ func (d *DiskStore) serve(allow func(req *http.Request, key string) (http.Header
 		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		// Stored files never need to run anything; this neuters a file that is somehow
-		// opened as a document.
-		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		// opened as a document, and no other site may frame one (this replaces the
+		// site's policy, so it repeats frame-ancestors).
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
 		http.ServeContent(w, req, "", fi.ModTime(), f)
 	})
 }

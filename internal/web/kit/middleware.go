@@ -89,7 +89,10 @@ func (k *Kit) Recover(c *gin.Context) {
 }
 
 // SecurityHeaders sets a strict policy: no scripts at all (the shop needs none), images
-// only from the app and the photo host, forms only to the app, no framing.
+// only from the app and the photo host, forms only to the app, no framing. HSTS goes with
+// every response of an https origin (LIBRES_BASE_URL), which is served behind a
+// TLS-terminating proxy whether or not that proxy says so in X-Forwarded-Proto (a header
+// any client can send, so it is not consulted), and with any response over TLS.
 func (k *Kit) SecurityHeaders() gin.HandlerFunc {
 	img := "'self' data:"
 	if u, err := url.Parse(k.MediaBaseURL); err == nil && u.Host != "" {
@@ -108,7 +111,7 @@ func (k *Kit) SecurityHeaders() gin.HandlerFunc {
 		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		if k.cookie.secure || c.Request.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		c.Next()
