@@ -47,7 +47,11 @@ func TestSecurityHeaders(t *testing.T) {
 			if err != nil {
 				t.Fatalf("GET %s: %v", r.Path, err)
 			}
-			res := headerRequest(t, http.MethodGet, testURL+path, nil, nil, f.cookieName, au.token)
+			var cookies []*http.Cookie
+			if au.token != "" {
+				cookies = append(cookies, &http.Cookie{Name: f.cookieName, Value: au.token})
+			}
+			res := headerRequest(t, http.MethodGet, testURL+path, nil, cookies, nil)
 			a.check(fmt.Sprintf("GET %s as %s (%d)", path, au.name, res.StatusCode), res, true)
 			responses++
 			if res.StatusCode == http.StatusOK {
@@ -79,7 +83,9 @@ func TestSecurityCookies(t *testing.T) {
 		name  string
 		base  string
 		https bool
-	}{{"https origin", testURL, true}, {"http origin", httpOriginServer(t).URL, false}} {
+		ip    string // the client's address, through the trusted loopback proxy
+	}{{"https origin", originServer(t, "https://libres.test").URL, true, "198.51.100.21"},
+		{"http origin", originServer(t, "http://libres.test").URL, false, "198.51.100.22"}} {
 		t.Run(o.name, func(t *testing.T) {
 			a := newHeaderAudit()
 			jar := map[string]string{}
@@ -90,7 +96,7 @@ func TestSecurityCookies(t *testing.T) {
 				for name, v := range jar {
 					extra = append(extra, &http.Cookie{Name: name, Value: v})
 				}
-				res := headerRequest(t, method, o.base+path, form, extra, "", "")
+				res := headerRequest(t, method, o.base+path, form, extra, http.Header{"X-Forwarded-For": {o.ip}})
 				a.check(fmt.Sprintf("%s %s (%d)", method, path, res.StatusCode), res, o.https)
 				for _, c := range res.Cookies() {
 					seen[strings.TrimPrefix(c.Name, "__Host-")] = true
@@ -133,7 +139,7 @@ func TestSecurityCookies(t *testing.T) {
 // TLS connection; an http origin does not send it because a client says
 // X-Forwarded-Proto: https.
 func TestHSTSFollowsTheOrigin(t *testing.T) {
-	plain := httpOriginServer(t)
+	plain := originServer(t, "http://libres.test")
 	tls := httptest.NewTLSServer(plain.Config.Handler)
 	t.Cleanup(tls.Close)
 	for _, c := range []struct {
@@ -285,26 +291,20 @@ func hstsMaxAge(v string) int {
 	return 0
 }
 
-// headerRequest sends one request without following redirects, with the session token
-// (when not empty) and the cookies; a form makes it a same-origin POST as a browser's.
-func headerRequest(t *testing.T, method, target string, form url.Values, cookies []*http.Cookie, sessionCookie, token string) *http.Response {
+// headerRequest sends one request with the cookies and headers, without following
+// redirects; a POST sends the form as a browser's same-origin form does.
+func headerRequest(t *testing.T, method, target string, form url.Values, cookies []*http.Cookie, header http.Header) *http.Response {
 	t.Helper()
-	var body *strings.Reader
-	if form != nil || method == http.MethodPost {
-		body = strings.NewReader(form.Encode())
-	} else {
-		body = strings.NewReader("")
-	}
-	req, err := http.NewRequest(method, target, body)
+	req, err := http.NewRequest(method, target, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "same-origin")
-	}
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: token})
 	}
 	for _, c := range cookies {
 		req.AddCookie(c)
@@ -419,12 +419,14 @@ func headerVariant(t *testing.T) string {
 	return strconv.FormatInt(id, 10)
 }
 
-// httpOriginServer serves the test site's rooms again with a plain http origin (as
-// `make run` does).
-func httpOriginServer(t *testing.T) *httptest.Server {
+// originServer serves the test site's rooms again with another origin (a plain http
+// one, as `make run` has), trusting the loopback as a proxy so that a test can log in
+// as a client address of its own (X-Forwarded-For), whatever other tests' logins did to
+// the per-address throttle.
+func originServer(t *testing.T, origin string) *httptest.Server {
 	t.Helper()
 	d := testSrv.Deps
-	d.BaseURL = "http://libres.test"
+	d.BaseURL, d.TrustedProxies = origin, []string{"127.0.0.1", "::1"}
 	s, err := New(d)
 	if err != nil {
 		t.Fatal(err)
