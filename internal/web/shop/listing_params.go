@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -84,7 +85,10 @@ func (s *Handler) parseListing(rawQuery, lang string, search bool) listingParams
 	p.q = strings.TrimSpace(p.q)
 	p.workshop = get("workshop")
 	for _, sz := range v["size"] {
-		if sz = strings.TrimSpace(strings.ToValidUTF8(sz, "")); sz != "" && len(sz) <= 12 && len(p.sizes) < 20 {
+		// A size with a control character is dropped like an over-long one: a NUL would
+		// reach PostgreSQL in the sizes array and fail the page (found by FuzzListingParams).
+		if sz = strings.TrimSpace(strings.ToValidUTF8(sz, "")); sz != "" && len(sz) <= 12 && len(p.sizes) < 20 &&
+			strings.IndexFunc(sz, unicode.IsControl) < 0 {
 			p.sizes = append(p.sizes, sz)
 		}
 	}
