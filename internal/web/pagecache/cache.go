@@ -248,3 +248,33 @@ func (c *Cache) forgetOwned(owner string) {
 func (c *Cache) Fresh(gen uint64) bool {
 	return c != nil && c.live.Load() && c.gen.Load() == gen
 }
+
+// spliced returns e's page gzipped with the slots of the shared key, when kept.
+func (c *Cache) spliced(e *Entry, key string) (splice, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sp, ok := e.spliced[key]
+	return sp, ok
+}
+
+// keepSpliced keeps sp with e (counted in the bound) while e is kept and has room.
+func (c *Cache) keepSpliced(e *Entry, key string, sp splice) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[e.key]; !ok || el.Value.(*Entry) != e || len(e.spliced) >= maxSpliced {
+		return
+	}
+	if _, ok := e.spliced[key]; ok {
+		return
+	}
+	if e.spliced == nil {
+		e.spliced = map[string]splice{}
+	}
+	e.spliced[key] = sp
+	n := int64(len(sp.gzip) + len(sp.etag) + len(key) + 64)
+	e.size += n
+	c.size += n
+	for c.size > c.max {
+		c.remove(c.lru.Back())
+	}
+}

@@ -28,8 +28,9 @@ type Entry struct {
 	deflated [][]byte
 
 	plain, gzip, br []byte
-	etag            string // of plain: `"…"`
-	private         bool   // one visitor's page (WrapOwned): never stored by shared caches
+	etag            string            // of plain: `"…"`
+	private         bool              // one visitor's page (WrapOwned): never stored by shared caches
+	spliced         map[string]splice // by shared slots key: the page gzipped with them (Cache.mu)
 }
 
 const markerStart, markerEnd = "<!--libres:slot:", "-->"
@@ -116,3 +117,13 @@ func newEntry(page []byte, contentType string, anon map[string][]byte, fast bool
 	}
 	return e, nil
 }
+
+// splice is a kept page gzipped with the slots every visitor of one shared key gets.
+type splice struct {
+	etag string
+	gzip []byte
+}
+
+// maxSpliced bounds the spliced forms kept per page (cart sizes 1 to 4 in two
+// languages cover most visitors with a cart).
+const maxSpliced = 8

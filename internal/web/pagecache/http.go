@@ -21,7 +21,10 @@ type Stitcher interface {
 	AnonymousSlots(lang string) (map[string][]byte, error)
 	// VisitorSlots is each slot for this request's visitor; personal is false when they
 	// have nothing of their own (no session, cart or message): the plain page then.
-	VisitorSlots(c *gin.Context, lang string) (slots map[string][]byte, personal bool, err error)
+	// shared is non-empty when every visitor with the same shared key gets the same
+	// slots (an anonymous cart of three items, in Spanish): the page spliced with them
+	// is then kept beside the page and reused.
+	VisitorSlots(c *gin.Context, lang string) (slots map[string][]byte, shared string, personal bool, err error)
 }
 
 // Route says what of a request makes its page: the query parameters a page reads.
@@ -193,7 +196,7 @@ func storable(g *gin.Context) bool {
 // serve answers with e: the plain page (pre-compressed) for a visitor with nothing of
 // their own, else the page with the visitor's slots spliced in.
 func (c *Cache) serve(g *gin.Context, lang string, st Stitcher, e *Entry, state string) {
-	slots, personal, err := st.VisitorSlots(g, lang)
+	slots, shared, personal, err := st.VisitorSlots(g, lang)
 	if err != nil {
 		c.fail(g, err)
 		return
@@ -221,6 +224,14 @@ func (c *Cache) serve(g *gin.Context, lang string, st Stitcher, e *Entry, state 
 		return
 	}
 	h.Set("Cache-Control", "private, no-cache")
+	if shared != "" && gz {
+		if sp, ok := c.spliced(e, shared); ok {
+			if !notModified(g, sp.etag) {
+				write(g, e.contentType, "gzip", sp.gzip)
+			}
+			return
+		}
+	}
 	frags := make([][]byte, len(e.slots))
 	sum := fnv.New64a()
 	for i, name := range e.slots {
@@ -233,7 +244,11 @@ func (c *Cache) serve(g *gin.Context, lang string, st Stitcher, e *Entry, state 
 		return
 	}
 	if gz {
-		write(g, e.contentType, "gzip", stitchGzip(e, frags))
+		body := stitchGzip(e, frags)
+		if shared != "" {
+			c.keepSpliced(e, shared, splice{etag: etag, gzip: body})
+		}
+		write(g, e.contentType, "gzip", body)
 		return
 	}
 	n := 0

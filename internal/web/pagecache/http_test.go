@@ -11,8 +11,8 @@ import (
 type anonStitcher struct{}
 
 func (anonStitcher) AnonymousSlots(string) (map[string][]byte, error) { return nil, nil }
-func (anonStitcher) VisitorSlots(*gin.Context, string) (map[string][]byte, bool, error) {
-	return nil, false, nil
+func (anonStitcher) VisitorSlots(*gin.Context, string) (map[string][]byte, string, bool, error) {
+	return nil, "", false, nil
 }
 
 // TestWaitersShareOneRender: a request for a page another request is rendering waits

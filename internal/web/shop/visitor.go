@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"strconv"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/web/kit"
@@ -33,25 +35,28 @@ func (s *Handler) AnonymousSlots(lang string) (map[string][]byte, error) {
 }
 
 // VisitorSlots renders the layout's slots for this request's visitor
-// (pagecache.Stitcher); personal is false for a visitor with nothing of their own.
-func (s *Handler) VisitorSlots(c *gin.Context, lang string) (map[string][]byte, bool, error) {
+// (pagecache.Stitcher); personal is false for a visitor with nothing of their own. An
+// anonymous visitor with a cart shares the slots of every cart of that size (shared:
+// "es/3"), rendered once.
+func (s *Handler) VisitorSlots(c *gin.Context, lang string) (map[string][]byte, string, bool, error) {
 	v := s.visitorOf(c, lang)
 	if !v.Personal() {
-		return nil, false, nil
+		return nil, "", false, nil
 	}
 	if v.User != nil || v.Flash != nil || v.CartCount > maxKeptCount {
 		out, err := s.slots(v)
-		return out, true, err
+		return out, "", true, err
 	}
 	k := cartSlotsKey{lang, v.CartCount}
+	shared := lang + "/" + strconv.Itoa(v.CartCount)
 	if out, ok := s.cartSlots.Load(k); ok {
-		return out.(map[string][]byte), true, nil
+		return out.(map[string][]byte), shared, true, nil
 	}
 	out, err := s.slots(v)
 	if err == nil {
 		s.cartSlots.Store(k, out)
 	}
-	return out, true, err
+	return out, shared, true, err
 }
 
 // maxKeptCount bounds the cart sizes whose header is kept rendered.
