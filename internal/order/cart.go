@@ -92,12 +92,17 @@ func (c Cart) Short() bool {
 // MaxQuantity is the most of one variant a cart may hold.
 const MaxQuantity = 99
 
+// MaxLines is the most different variants a cart may hold: a bound on what one visitor
+// can make the store keep and recompute (no shopper's basket comes near it).
+const MaxLines = 50
+
 // Message keys of the cart.
 const (
 	keyQuantity       = "cart.quantity_invalid" // quantity field: not a whole number from 1 to MaxQuantity
 	keyVariantUnknown = "cart.variant_unknown"  // not on sale (unknown, archived, workshop inactive)
 	keyCapped         = "cart.capped"           // saved, but capped at the stock
 	keySoldOut        = "cart.sold_out"         // nothing left to add
+	keyTooManyLines   = "cart.too_many_lines"   // a new line in a cart of MaxLines lines
 )
 
 // parseQty reads a quantity as typed; min is 1 for Add and 0 for SetQuantity.
@@ -276,17 +281,22 @@ const saveLine = `WITH v AS (
 // sale with stock, and the line is upserted. The new quantity is computed from the line
 // as it is when the row is written (ON CONFLICT sees the latest version), so concurrent
 // adds to one cart all count. $1 names the cart (token hash or user id, per the query),
-// $2 variant, $3 n, $4 add, $5 MaxQuantity, $6 now. cart_id is NULL when there is no
+// $2 variant, $3 n, $4 add, $5 MaxQuantity, $6 now, $7 MaxLines (a new line in a full
+// cart is refused: full). cart_id is NULL when there is no
 // such cart; stock is NULL when the variant is not on sale; want is the quantity asked
 // for (from the line as the statement began), for the "capped" message.
 const changeExisting = `WITH v AS (
 		SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
 		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
 		WHERE v.id = $2 AND p.status = 'active' AND w.active),
-	cart AS (SELECT id FROM carts WHERE @cart@ = $1),
+	cart AS (
+		SELECT id, (SELECT count(*) FROM cart_lines WHERE cart_id = carts.id) AS lines,
+			EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = carts.id AND variant_id = $2) AS has
+		FROM carts WHERE @cart@ = $1),
 	c AS (
 		UPDATE carts SET updated_at = $6, placed_order_id = NULL, placed_at = NULL
 		WHERE @cart@ = $1 AND EXISTS (SELECT 1 FROM v WHERE stock_on_hand > 0)
+			AND EXISTS (SELECT 1 FROM cart WHERE has OR lines < $7)
 		RETURNING id),
 	saved AS (
 		INSERT INTO cart_lines AS l (cart_id, variant_id, quantity, unit_minor_when_added, added_at)
@@ -295,6 +305,7 @@ const changeExisting = `WITH v AS (
 		SET quantity = LEAST(CASE WHEN $4::bool THEN l.quantity ELSE 0 END + $3::int, $5::int, (SELECT stock_on_hand FROM v))
 		RETURNING l.quantity)
 	SELECT (SELECT id FROM cart) AS cart_id, (SELECT stock_on_hand FROM v) AS stock,
+		COALESCE((SELECT NOT has AND lines >= $7 FROM cart), false) AS full,
 		LEAST($3::int + CASE WHEN $4::bool THEN COALESCE((SELECT quantity FROM cart_lines
 			WHERE cart_id = (SELECT id FROM cart) AND variant_id = $2), 0) ELSE 0 END, $5::int) AS want,
 		(SELECT count(*) FROM saved) AS saved`
@@ -315,10 +326,11 @@ func (s *Service) changeLineFast(ctx context.Context, token string, userID, vari
 		Stock  *int   `db:"stock"`
 		Want   int    `db:"want"`
 		Saved  int    `db:"saved"`
+		Full   bool   `db:"full"`
 	}
 	p, err := s.stmts.On(ctx, s.db, query)
 	if err == nil {
-		err = p.GetContext(ctx, &r, arg, variantID, n, add, MaxQuantity, s.now())
+		err = p.GetContext(ctx, &r, arg, variantID, n, add, MaxQuantity, s.now(), MaxLines)
 	}
 	switch {
 	case err != nil:
@@ -329,6 +341,8 @@ func (s *Service) changeLineFast(ctx context.Context, token string, userID, vari
 		return true, apperr.New(apperr.NotFound, keyVariantUnknown)
 	case *r.Stock <= 0:
 		return true, apperr.New(apperr.Conflict, keySoldOut)
+	case r.Full:
+		return true, apperr.New(apperr.Conflict, keyTooManyLines, MaxLines)
 	case r.Saved == 0:
 		// The cart was deleted between the statement's start and its update (a stale-cart
 		// sweep, a merge at login): as if there were none.

@@ -95,3 +95,29 @@ func TestAddToExistingCart(t *testing.T) {
 		t.Errorf("the cart still says it was placed after an add")
 	}
 }
+
+// TestCartLineCap: a cart holds at most MaxLines different variants; one more is refused
+// with nothing written, while the lines already there can still change.
+func TestCartLineCap(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	first := f.variant(t, 10_000_00, 10, "standard")
+	tok := f.cart(t, "1", first)
+	for range MaxLines - 1 {
+		if _, err := f.svc.AddLine(ctx, tok, 0, f.variant(t, 10_000_00, 10, "standard"), "1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	extra := f.variant(t, 10_000_00, 10, "standard")
+	_, err := f.svc.AddLine(ctx, tok, 0, extra, "1")
+	wantErr(t, err, apperr.Conflict, keyTooManyLines)
+	if n := f.count(t, `SELECT count(*) FROM cart_lines`); n != MaxLines {
+		t.Fatalf("%d lines after a refused add, want %d", n, MaxLines)
+	}
+	if _, err := f.svc.AddLine(ctx, tok, 0, first, "2"); err != nil {
+		t.Fatalf("more of a variant already in a full cart: %v", err)
+	}
+	if got := f.count(t, `SELECT quantity FROM cart_lines WHERE variant_id = $1`, first); got != 3 {
+		t.Errorf("quantity %d, want 3", got)
+	}
+}
