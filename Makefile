@@ -17,6 +17,8 @@
 #                runs them for a few seconds)
 #   make security  sqlmap against a running store's search, filters, login, cart and
 #                checkout, and the security-header check; prints the figures
+#   make backup-drill  pg_dump a store with orders, ledger and quotes, restore it into a
+#                fresh cluster, serve it, reconcile, check every photo object exists
 #   make vuln    govulncheck (needs its online database: not on machines without internet)
 #   make lint    gofmt, go vet, staticcheck (pinned; fetched through the Go proxy)
 #   make build   bin/libres
@@ -28,7 +30,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 # Command-line variables reach the scripts through the environment.
 export GOTEST_ARGS GOTEST_PKGS RECONCILE_ARGS BENCH_DURATION BENCH_ROUNDS FUZZ_TIME
 
-.PHONY: run test bench audit lint build reconcile fuzz security vuln
+.PHONY: run test bench audit lint build reconcile fuzz security vuln backup-drill
 
 run:
 	deploy/run.sh
@@ -53,6 +55,9 @@ security:
 
 vuln:
 	deploy/vuln.sh
+
+backup-drill:
+	deploy/backup-drill.sh
 
 lint:
 	@unformatted=$$(find . -name '*.go' -not -path './.*' -not -path './node_modules/*' -print0 | xargs -0 -r gofmt -l); \
