@@ -239,8 +239,10 @@ func startReplica(t *testing.T, name string, shared, own map[string]string) *rep
 	}
 	cmd := exec.Command(self, "serve")
 	// Only the configuration given: a developer's own LIBRES_* settings stay out.
-	cmd.Env = []string{asCommand + "=1", "PORT=" + strconv.Itoa(port)}
-	for _, k := range []string{"GORACE", "GOCOVERDIR", "TMPDIR"} {
+	// Under -race a process sleeps a second before exiting unless told not to.
+	cmd.Env = []string{asCommand + "=1", "PORT=" + strconv.Itoa(port),
+		"GORACE=" + strings.TrimSpace("atexit_sleep_ms=0 "+os.Getenv("GORACE"))}
+	for _, k := range []string{"GOCOVERDIR", "TMPDIR"} {
 		if v, ok := os.LookupEnv(k); ok {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
