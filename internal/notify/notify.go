@@ -32,3 +32,14 @@ type Message struct {
 type Enqueuer interface {
 	Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error
 }
+
+// Encoder is an Enqueuer that also serves a change written in one statement, without a
+// transaction around it: Encode checks m as Enqueue does and returns it as the email
+// outbox's message (migrations/00013_email_outbox.sql), which that statement inserts
+// with the change (INSERT INTO email_outbox (message) VALUES (...)); a working process
+// makes it a delivery job. ok is false when this Enqueuer does not use the outbox: the
+// caller then enqueues m in a transaction.
+type Encoder interface {
+	Enqueuer
+	Encode(m Message) (msg []byte, ok bool, err error)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/i18n"
 	"github.com/libres/storefront/web"
 )
@@ -37,12 +38,14 @@ type Options struct {
 	// ShopURL is the shop's public origin (LIBRES_BASE_URL).
 	ShopURL string
 	// Work starts the delivery worker in this process (LIBRES_WORKERS). Without it,
-	// or without SMTPURL, the Queue only enqueues.
+	// or without SMTPURL, the Queue only enqueues. With it (even without SMTPURL),
+	// Enqueue writes to the email outbox and this process moves the outbox into jobs.
 	Work bool
 	// Workers is how many emails one process sends at once (default 4).
 	Workers int
-	// PollInterval is how often an idle worker looks for new jobs (default 200 ms):
-	// River's LISTEN/NOTIFY needs pgx, and the store's pool is lib/pq.
+	// PollInterval is how often an idle worker looks for new jobs, and an idle mover
+	// at the outbox (default 200 ms): River's LISTEN/NOTIFY needs pgx, and the store's
+	// pool is lib/pq.
 	PollInterval time.Duration
 	// MaxAttempts is how many times delivery is tried before the job is discarded
 	// (default 25: with River's backoff, attempt⁴ seconds, about three weeks).
@@ -55,14 +58,18 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Queue enqueues emails as River jobs in the caller's transaction and, when working,
-// delivers them. It implements Enqueuer. Several processes may run workers on the
-// same database: River locks each job for one of them (FOR UPDATE SKIP LOCKED).
+// Queue enqueues emails in the caller's transaction and, when working, delivers them.
+// It implements Enqueuer. Several processes may run workers on the same database: River
+// locks each job for one of them (FOR UPDATE SKIP LOCKED), and each outbox row is moved
+// by one of them.
 type Queue struct {
 	client      *river.Client[*sql.Tx]
+	db          *sqlx.DB
+	stmts       *db.Statements
 	render      *Renderer
 	maxAttempts int
 	working     bool
+	outbox      *mover // nil: Enqueue inserts River jobs directly
 	log         *slog.Logger
 }
 
@@ -95,7 +102,11 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{render: r, maxAttempts: cmp.Or(opts.MaxAttempts, 25), log: log}
+	q := &Queue{db: conn, render: r, maxAttempts: cmp.Or(opts.MaxAttempts, 25), log: log}
+	if opts.Work {
+		q.stmts = db.NewStatements(conn)
+		q.outbox = &mover{q: q, every: cmp.Or(opts.PollInterval, 200*time.Millisecond)}
+	}
 	workers := river.NewWorkers()
 	cfg := &river.Config{
 		Workers: workers,
@@ -145,25 +156,47 @@ func (q *Queue) Working() bool { return q.working }
 func (q *Queue) Renderer() *Renderer { return q.render }
 
 // Enqueue checks and renders m (so a bad message fails the caller's transaction, not
-// a job three weeks later), then inserts its job in tx: it exists only if tx commits.
-// An empty Lang means the shop's default language.
+// a job three weeks later), then writes it in tx: it exists only if tx commits. A
+// working queue (Options.Work) writes it to the email outbox, which its process moves
+// into delivery jobs within a poll interval; otherwise it inserts the job itself. An
+// empty Lang means the shop's default language.
 func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
-	if m.Lang == "" {
-		m.Lang = i18n.Default
+	m, err := q.check(m)
+	if err != nil {
+		return err
 	}
-	if _, err := q.render.Render(m); err != nil {
-		return fmt.Errorf("enqueue email: %w", err)
+	if q.outbox != nil {
+		return q.outbox.put(ctx, tx, m)
 	}
-	_, err := q.client.InsertTx(ctx, tx.Tx, emailArgs{m}, &river.InsertOpts{Queue: QueueName, MaxAttempts: q.maxAttempts})
+	_, err = q.client.InsertTx(ctx, tx.Tx, emailArgs{m}, q.insertOpts())
 	if err != nil {
 		return fmt.Errorf("enqueue email %s: %w", m.Template, err)
 	}
 	return nil
 }
 
-// Start begins delivering, when this process works. Jobs run until Stop; ctx only
-// bounds the start itself.
+// check fills in the default language and renders m, so a bad message fails the
+// caller, not a job three weeks later.
+func (q *Queue) check(m Message) (Message, error) {
+	if m.Lang == "" {
+		m.Lang = i18n.Default
+	}
+	if _, err := q.render.Render(m); err != nil {
+		return m, fmt.Errorf("enqueue email: %w", err)
+	}
+	return m, nil
+}
+
+func (q *Queue) insertOpts() *river.InsertOpts {
+	return &river.InsertOpts{Queue: QueueName, MaxAttempts: q.maxAttempts}
+}
+
+// Start begins moving the outbox into jobs (Options.Work) and delivering (Work and
+// an SMTPURL). Both run until Stop; ctx only bounds the start itself.
 func (q *Queue) Start(ctx context.Context) error {
+	if q.outbox != nil {
+		q.outbox.start()
+	}
 	if !q.working {
 		return nil
 	}
@@ -176,8 +209,12 @@ func (q *Queue) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops fetching jobs and waits for emails being sent, until ctx is done.
+// Stop stops moving the outbox and fetching jobs, and waits for emails being sent,
+// until ctx is done.
 func (q *Queue) Stop(ctx context.Context) error {
+	if q.outbox != nil {
+		q.outbox.stop(ctx)
+	}
 	if !q.working {
 		return nil
 	}

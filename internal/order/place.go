@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
 )
 
@@ -31,10 +33,13 @@ const keyTotalChanged = "checkout.total_changed"
 // consentDataPolicy is the consent recorded at checkout (account.ConsentDataPolicy).
 const consentDataPolicy = "data_policy"
 
-// Place turns the cart into an order, in one READ COMMITTED transaction that locks the
-// cart row (two submits of one cart run one after the other):
+// Place turns the cart into an order. It reads the cart, then writes the order in one
+// statement that first locks the cart and checks it is still the one read (its row
+// version: every change to a cart's lines updates its row), so the order is made from
+// the lines, prices and total checked here; a cart changed in between (a second submit
+// of it, an item added in another tab) is read again:
 //
-//   - the cart is re-read with today's prices (the form never sends prices); an empty
+//   - the form never sends prices: the lines are read with today's prices; an empty
 //     cart is Conflict "order.empty_cart", unless the cart became an order within the
 //     last minutes: then that order is returned (a double submit makes one order);
 //   - the form is validated (field errors) and the method must be offered; when
@@ -45,11 +50,16 @@ const consentDataPolicy = "data_policy"
 //     staff ship or cancel it), its "placed" event, the consent (the user's consents
 //     table, or on the order for a guest) and the "order received" email are written,
 //     and the cart is emptied;
-//   - last, every line's stock is taken or none: a conditional UPDATE per variant, in
-//     variant-id order so concurrent checkouts cannot deadlock; a line short of stock
-//     or no longer on sale is Conflict "order.sold_out" with Fields
-//     "line.<variantID>" ("order.sold_out" or "order.unavailable"), and nothing of the
-//     above stays. Last, because the variants' rows stay locked until the commit.
+//   - every line's stock is taken or none: the variants are locked in variant-id order
+//     (concurrent checkouts cannot deadlock) and the order is written only when each
+//     has the line's quantity; a line short of stock or no longer on sale is Conflict
+//     "order.sold_out" with Fields "line.<variantID>" ("order.sold_out" or
+//     "order.unavailable"), and nothing is written.
+//
+// With a mailer that encodes for the email outbox (notify.Encoder, the real queue) the
+// statement writes the email too and runs on its own, committed at once: the variants
+// stay locked only while PostgreSQL runs it, never across a round trip to this
+// process. Another mailer gets the email in a transaction around the statement.
 //
 // userID is the logged-in shopper (0 for a guest) and decides whose cart and order it
 // is; CheckoutInput.UserID is not consulted.
@@ -64,68 +74,137 @@ func (s *Service) Place(ctx context.Context, token string, userID int64, in Chec
 	if !in.PolicyAlreadyAccepted && in.PolicyVersion == "" {
 		return Order{}, fmt.Errorf("place order: no policy version given")
 	}
-	var o Order
-	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var err error
-		o, err = s.place(ctx, tx, token, userID, in, c)
-		return err
-	})
-	if err != nil {
-		return Order{}, fmt.Errorf("place order: %w", err)
+	if s.mail == nil {
+		return Order{}, errNoMailer
 	}
-	return o, nil
+	for range placeAttempts {
+		o, placed, err := s.place(ctx, token, userID, in, c)
+		if err != nil {
+			return Order{}, fmt.Errorf("place order: %w", err)
+		}
+		if placed {
+			return o, nil
+		}
+	}
+	return Order{}, fmt.Errorf("place order: cart changed %d times while placing: %w", placeAttempts,
+		apperr.New(apperr.Conflict, "error.retry"))
 }
 
-func (s *Service) place(ctx context.Context, tx *sqlx.Tx, token string, userID int64, in CheckoutInput, c checkout) (Order, error) {
+// placeAttempts is how many times Place reads a cart that changed under it again.
+const placeAttempts = 5
+
+// place reads the cart and writes its order; placed is false when the cart changed
+// between the two (nothing was written).
+func (s *Service) place(ctx context.Context, token string, userID int64, in CheckoutInput, c checkout) (Order, bool, error) {
 	now := s.now()
-	cr, ok, err := findCart(ctx, s.stmts, tx, token, userID, true)
+	pc, err := s.readPlacing(ctx, token, userID)
 	if err != nil {
-		return Order{}, err
+		return Order{}, false, err
 	}
-	if !ok {
-		return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
-	}
-	// Read after the lock, so the lines are the ones a submit running before this one left.
-	cart, err := loadCart(ctx, s.stmts, tx, cr.ID, s.opts.Currency)
-	if err != nil {
-		return Order{}, err
-	}
-	if len(cart.Lines) == 0 {
-		if cr.PlacedOrderID != nil && cr.PlacedAt != nil && now.Sub(*cr.PlacedAt) < replayWindow {
-			return getOrder(ctx, tx, *cr.PlacedOrderID, false)
-		}
-		return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
+	if len(pc.Lines) == 0 {
+		o, err := s.replay(ctx, token, userID, now)
+		return o, err == nil, err
 	}
 	if in.QuotedTotal != 0 {
-		if t := s.totals(cart.Lines, c.Department, c.Donation); t.Total != in.QuotedTotal {
-			return Order{}, &apperr.Error{Code: apperr.Conflict, Key: keyTotalChanged, Err: ErrTotalChanged}
+		if t := s.totals(pc.Lines, c.Department, c.Donation); t.Total != in.QuotedTotal {
+			return Order{}, false, &apperr.Error{Code: apperr.Conflict, Key: keyTotalChanged, Err: ErrTotalChanged}
 		}
 	}
-	o, err := s.insertOrder(ctx, tx, cart, in, c, userID, now)
-	if err != nil {
-		return Order{}, err
+	var enough []int64
+	for _, l := range pc.Lines {
+		if l.Quantity <= l.Available {
+			enough = append(enough, l.VariantID)
+		}
 	}
-	if err := s.recordConsent(ctx, tx, o, in, userID, now); err != nil {
-		return Order{}, err
+	if slices.ContainsFunc(pc.Lines, func(l CartLine) bool { return l.Gone }) {
+		return Order{}, false, shortLines(pc.Lines, enough) // a line off sale: refused before writing
 	}
+	o := s.newOrder(pc, in, c, userID, now)
 	d := s.mailData(o)
 	s.receiptData(o, d)
 	s.manualData(o, d)
-	if err := s.send(ctx, tx, o, o.Email, mailReceived, d, now); err != nil {
+	m := notify.Message{To: o.Email, Lang: o.Lang, Template: mailReceived, Data: d}
+	var res placeResult
+	msg, outboxed, err := s.encode(m)
+	if err != nil {
+		return Order{}, false, fmt.Errorf("order %s: %w", o.Number, err)
+	}
+	if outboxed {
+		res, err = s.writeOrder(ctx, s.db, pc, o, in, userID, msg)
+		if err != nil {
+			return Order{}, false, err
+		}
+	} else {
+		err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+			var err error
+			if res, err = s.writeOrder(ctx, tx, pc, o, in, userID, nil); err != nil || !res.OK {
+				return err
+			}
+			if err := s.mail.Enqueue(ctx, tx, m); err != nil {
+				return fmt.Errorf("order %s: enqueue %s: %w", o.Number, mailReceived, err)
+			}
+			return nil
+		})
+		if err != nil {
+			return Order{}, false, err
+		}
+	}
+	switch {
+	case !res.Fresh:
+		return Order{}, false, nil
+	case !res.OK:
+		return Order{}, false, shortLines(pc.Lines, res.Enough)
+	}
+	return o, true, nil
+}
+
+// encode returns m as an outbox message when the mailer writes one (notify.Encoder).
+func (s *Service) encode(m notify.Message) ([]byte, bool, error) {
+	if enc, ok := s.mail.(notify.Encoder); ok {
+		return enc.Encode(m)
+	}
+	return nil, false, nil
+}
+
+// replay answers a cart without lines: the order it became within replayWindow (a
+// double submit), or Conflict "order.empty_cart".
+func (s *Service) replay(ctx context.Context, token string, userID int64, now time.Time) (Order, error) {
+	cr, ok, err := findCart(ctx, s.stmts, s.db, token, userID, false)
+	if err != nil {
 		return Order{}, err
 	}
-	const empty = `WITH emptied AS (DELETE FROM cart_lines WHERE cart_id = $1)
-		UPDATE carts SET placed_order_id = $2, placed_at = $3, updated_at = $3 WHERE id = $1`
-	if _, err := tx.ExecContext(ctx, empty, cr.ID, o.ID, now); err != nil {
-		return Order{}, fmt.Errorf("empty cart %d into order %s: %w", cr.ID, o.Number, db.Translate(err))
+	if ok && cr.PlacedOrderID != nil && cr.PlacedAt != nil && now.Sub(*cr.PlacedAt) < replayWindow {
+		return getOrder(ctx, s.db, *cr.PlacedOrderID, false)
 	}
-	// The stock last: the variants' rows stay locked from here to the commit, and
-	// checkouts of the same sizes queue on them, so the less after it the better.
-	// Refused, it rolls back all of the above.
-	if err := reserve(ctx, tx, cart.Lines); err != nil {
-		return Order{}, err
+	return Order{}, apperr.New(apperr.Conflict, keyEmptyCart)
+}
+
+// newOrder is the order the cart becomes, as placeSQL writes it.
+func (s *Service) newOrder(pc placingCart, in CheckoutInput, c checkout, userID int64, now time.Time) Order {
+	o := Order{ID: pc.OrderID, Number: fmt.Sprintf("LIB-%04d-%06d", now.In(colombia).Year(), pc.OrderSeq),
+		Status: StatusPending, Method: c.Method, Email: c.Email, Name: c.Name, Phone: c.Phone, Lang: c.Lang,
+		Department: c.Department, City: c.City, Address: c.Address, Notes: c.Notes,
+		Totals: s.totals(pc.Lines, c.Department, c.Donation), CreatedAt: now, UpdatedAt: now}
+	if userID != 0 {
+		o.UserID = &userID
 	}
-	return o, nil
+	switch c.Method {
+	case payment.MethodCard:
+		e := now.Add(s.opts.CardHold)
+		o.ExpiresAt = &e
+	case payment.MethodTransfer:
+		e := now.Add(s.opts.ManualHold)
+		o.ExpiresAt = &e
+	}
+	o.Lines = make([]Line, len(pc.Lines))
+	for i, l := range pc.Lines {
+		lt := l.UnitMinor * int64(l.Quantity)
+		o.Lines[i] = Line{OrderID: o.ID, LineNo: i + 1, VariantID: l.VariantID, ProductID: l.ProductID,
+			WorkshopID: l.WorkshopID, WorkshopName: l.WorkshopName, ProductSlug: l.ProductSlug, TitleES: l.TitleES,
+			TitleEN: l.TitleEN, SKU: l.SKU, Size: l.Size, ColorES: l.ColorES, ColorEN: l.ColorEN, UnitMinor: l.UnitMinor,
+			Quantity: l.Quantity, TaxClass: l.TaxClass, TaxMinor: LineTax(l.TaxClass, lt), TotalMinor: lt}
+	}
+	return o
 }
 
 // reserve takes every line's quantity off the variants' stock, or fails naming the
@@ -155,91 +234,206 @@ func reserve(ctx context.Context, tx *sqlx.Tx, lines []CartLine) error {
 	return nil
 }
 
-// insertOrderSQL writes the order with its number, LIB-YYYY-NNNNNN (the year in
-// Colombia and the sequence's next value: unique and increasing, a rolled-back checkout
-// leaves a gap), and a guest's consent to the data policy.
-const insertOrderSQL = `INSERT INTO orders (number, status, payment_method, user_id, email, name, phone, lang,
-		department, city, address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor,
-		donation_minor, total_minor, expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
-	VALUES ((SELECT 'LIB-' || $1 || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END
-			FROM (SELECT nextval('order_number_seq') AS n) seq),
-		$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20, $21, $22, $23)
-	RETURNING ` + orderCols
+// placingCart is a cart read for placing: its lines with today's prices and stock, the
+// row version placeSQL checks, and the order id and number sequence value its order
+// will have (taken only when the cart has lines; a cart refused or changed leaves a
+// gap, as a rolled-back checkout does).
+type placingCart struct {
+	ID       int64
+	Version  string
+	OrderID  int64
+	OrderSeq int64
+	Lines    []CartLine
+}
 
-// insertLinesSQL writes an order's line snapshots, their stock reservations and the
-// "placed" event in one statement, from arrays indexed by line.
-const insertLinesSQL = `WITH l AS (
+// readPlacingSQL reads a cart's lines for placing (as readCart, without the photos),
+// oldest first. @cart@ is token_hash or user_id.
+const readPlacingSQL = `WITH c AS (SELECT id, xmin::text AS version FROM carts WHERE @cart@ = $1),
+	ids AS MATERIALIZED (
+		SELECT nextval('orders_id_seq') AS order_id, nextval('order_number_seq') AS order_seq
+		WHERE EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = (SELECT id FROM c)))
+	SELECT c.id AS cart_id, c.version, ids.order_id, ids.order_seq, l.variant_id, p.id AS product_id, p.slug,
+		p.title_es, p.title_en, v.sku, v.size, v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name,
+		p.tax_class, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
+		l.quantity, v.stock_on_hand, (p.status = 'active' AND w.active) AS on_sale
+	FROM c CROSS JOIN ids JOIN cart_lines l ON l.cart_id = c.id JOIN variants v ON v.id = l.variant_id
+	JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
+	ORDER BY l.added_at, l.variant_id`
+
+var (
+	readPlacingByToken = strings.ReplaceAll(readPlacingSQL, "@cart@", "token_hash")
+	readPlacingByUser  = strings.ReplaceAll(readPlacingSQL, "@cart@", "user_id")
+)
+
+type placingRow struct {
+	cartLineRow
+	Version  string `db:"version"`
+	OrderID  int64  `db:"order_id"`
+	OrderSeq int64  `db:"order_seq"`
+}
+
+// readPlacing reads the shopper's cart for placing; no cart, or one without lines, has
+// no Lines.
+func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (placingCart, error) {
+	query, arg := readPlacingByToken, any(hashToken(token))
+	switch {
+	case userID != 0:
+		query, arg = readPlacingByUser, userID
+	case token == "":
+		return placingCart{}, nil
+	}
+	var rows []placingRow
+	p, err := s.stmts.On(ctx, s.db, query)
+	if err == nil {
+		err = p.SelectContext(ctx, &rows, arg)
+	}
+	if err != nil {
+		return placingCart{}, fmt.Errorf("read cart: %w", db.Translate(err))
+	}
+	var pc placingCart
+	for _, r := range rows {
+		pc.ID, pc.Version, pc.OrderID, pc.OrderSeq = r.CartID, r.Version, r.OrderID, r.OrderSeq
+		avail := r.Stock
+		if !r.OnSale {
+			avail = 0
+		}
+		pc.Lines = append(pc.Lines, CartLine{VariantID: r.VariantID, ProductID: r.ProductID, ProductSlug: r.Slug,
+			TitleES: r.TitleES, TitleEN: r.TitleEN, SKU: r.SKU, Size: r.Size, ColorES: r.ColorES, ColorEN: r.ColorEN,
+			WorkshopID: r.WorkshopID, WorkshopName: r.WorkshopName, TaxClass: r.TaxClass, UnitMinor: r.Unit,
+			AddedMinor: r.Added, Quantity: r.Quantity, Available: avail, PriceChanged: r.Unit != r.Added,
+			Short: r.Quantity > avail, Gone: !r.OnSale, TotalMinor: r.Unit * int64(r.Quantity)})
+	}
+	return pc, nil
+}
+
+// placeSQL writes a whole order in one statement, all of it or nothing:
+//
+//   - cart: the cart row is locked, and kept only if its version ($52, xmin) is the
+//     one read: under READ COMMITTED the lock waits for a change in progress and then
+//     checks the row as that change left it;
+//   - locked: the lines' variants ($41, $42: ids and quantities) are locked in id order
+//     (concurrent checkouts cannot deadlock), with their stock as the checkout before
+//     this one left it;
+//   - ok: the cart is unchanged and every variant has the line's quantity; only then
+//     is the stock taken and the order written, with its id and number ($53, $1) read
+//     beforehand, its line snapshots and reservations (arrays indexed by line), its
+//     "placed" and "email_queued" events, a logged-in shopper's consent ($47 NULL:
+//     none), the email ($54: the outbox message, NULL when the caller enqueues it in
+//     its transaction), and the emptied cart remembering the order.
+//
+// It returns fresh (the cart was the one read), ok, and the variants that had enough.
+const placeSQL = `WITH cart AS (
+		SELECT id FROM carts WHERE id = $51 AND xmin = $52::text::xid FOR UPDATE),
+	locked AS (
+		SELECT v.id, v.stock_on_hand, x.q FROM variants v JOIN unnest($41::bigint[], $42::int[]) AS x(id, q) ON x.id = v.id
+		WHERE EXISTS (SELECT 1 FROM cart) ORDER BY v.id FOR NO KEY UPDATE OF v),
+	chk AS (
+		SELECT EXISTS (SELECT 1 FROM cart) AS fresh, EXISTS (SELECT 1 FROM cart)
+			AND (SELECT count(*) FROM locked WHERE stock_on_hand >= q) = cardinality($41::bigint[]) AS ok),
+	taken AS (
+		UPDATE variants v SET stock_on_hand = v.stock_on_hand - k.q FROM locked k, chk
+		WHERE chk.ok AND v.id = k.id),
+	o AS (
+		INSERT INTO orders (id, number, status, payment_method, user_id, email, name, phone, lang, department, city,
+			address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor, total_minor,
+			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
+		OVERRIDING SYSTEM VALUE
+		SELECT $53, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20,
+			$21, $22, $23 FROM chk WHERE chk.ok
+		RETURNING id),
+	l AS (
 		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
 			product_slug, title_es, title_en, sku, size, color_es, color_en, unit_minor, quantity, tax_class,
 			tax_minor, line_total_minor)
-		SELECT $1, x.* FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[], $7::text[],
-			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[],
-			$16::tax_class[], $17::bigint[], $18::bigint[]) AS x),
+		SELECT o.id, x.* FROM o, unnest($24::int[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],
+			$29::text[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::bigint[],
+			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x),
 	r AS (
 		INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at)
-		SELECT $1, x.v, x.q, $19::timestamptz FROM unnest($3::bigint[], $15::int[]) AS x(v, q))
-	INSERT INTO order_events (order_id, at, kind, actor, detail) VALUES ($1, $20, $21, 'shopper', $22)`
+		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)),
+	e AS (
+		INSERT INTO order_events (order_id, at, kind, actor, detail)
+		SELECT o.id, $20, ev.kind, ev.actor, ev.detail FROM o,
+			(VALUES (1, $43::text, 'shopper', $44::text), (2, $45::text, 'system', $46::text)) AS ev(n, kind, actor, detail)
+		ORDER BY ev.n),
+	consent AS (
+		INSERT INTO consents (user_id, what, policy_version, accepted_at, ip)
+		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL),
+	mail AS (
+		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL),
+	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o)),
+	placed AS (
+		UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51)
+	SELECT chk.fresh, chk.ok, ARRAY(SELECT id FROM locked WHERE stock_on_hand >= q) AS enough FROM chk`
 
-func (s *Service) insertOrder(ctx context.Context, tx *sqlx.Tx, cart Cart, in CheckoutInput, c checkout, userID int64, now time.Time) (Order, error) {
-	t := s.totals(cart.Lines, c.Department, c.Donation)
-	var expires *time.Time
-	switch c.Method {
-	case payment.MethodCard:
-		e := now.Add(s.opts.CardHold)
-		expires = &e
-	case payment.MethodTransfer:
-		e := now.Add(s.opts.ManualHold)
-		expires = &e
-	}
-	var uid *int64
-	if userID != 0 {
-		uid = &userID
-	}
-	var policy, policyIP string
-	var policyAt *time.Time
-	if in.AcceptPolicy && userID == 0 {
-		policy, policyAt, policyIP = in.PolicyVersion, &now, in.IP
-	}
-	var o Order
-	if err := tx.GetContext(ctx, &o, insertOrderSQL, fmt.Sprintf("%04d", now.In(colombia).Year()), StatusPending,
-		c.Method, uid, c.Email, c.Name, c.Phone, c.Lang, c.Department, c.City, c.Address, c.Notes, t.Currency,
-		t.Subtotal, t.Tax, t.Shipping, t.Donation, t.Total, expires, now, policy, policyAt, policyIP); err != nil {
-		return Order{}, fmt.Errorf("insert order: %w", db.Translate(err))
-	}
-	n := len(cart.Lines)
-	lineNo, variant, product, workshop, unit, qty, tax, total := make([]int64, n), make([]int64, n), make([]int64, n),
-		make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	wname, slug, tes, ten, sku, size, ces, cen, class := make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	o.Lines = make([]Line, n)
-	for i, l := range cart.Lines {
-		lt := l.UnitMinor * int64(l.Quantity)
-		o.Lines[i] = Line{OrderID: o.ID, LineNo: i + 1, VariantID: l.VariantID, ProductID: l.ProductID,
-			WorkshopID: l.WorkshopID, WorkshopName: l.WorkshopName, ProductSlug: l.ProductSlug, TitleES: l.TitleES,
-			TitleEN: l.TitleEN, SKU: l.SKU, Size: l.Size, ColorES: l.ColorES, ColorEN: l.ColorEN, UnitMinor: l.UnitMinor,
-			Quantity: l.Quantity, TaxClass: l.TaxClass, TaxMinor: LineTax(l.TaxClass, lt), TotalMinor: lt}
-		lineNo[i], variant[i], product[i], workshop[i], wname[i] = int64(i+1), l.VariantID, l.ProductID, l.WorkshopID, l.WorkshopName
-		slug[i], tes[i], ten[i], sku[i], size[i], ces[i], cen[i] = l.ProductSlug, l.TitleES, l.TitleEN, l.SKU, l.Size, l.ColorES, l.ColorEN
-		unit[i], qty[i], class[i], tax[i], total[i] = l.UnitMinor, int64(l.Quantity), string(l.TaxClass), o.Lines[i].TaxMinor, lt
-	}
-	if _, err := tx.ExecContext(ctx, insertLinesSQL, o.ID, pq.Array(lineNo), pq.Array(variant), pq.Array(product),
-		pq.Array(workshop), pq.Array(wname), pq.Array(slug), pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size),
-		pq.Array(ces), pq.Array(cen), pq.Array(unit), pq.Array(qty), pq.Array(class), pq.Array(tax), pq.Array(total),
-		expires, now, EventPlaced, string(o.Method)); err != nil {
-		return Order{}, fmt.Errorf("insert lines of order %s: %w", o.Number, db.Translate(err))
-	}
-	return o, nil
+// placeResult is what placeSQL returns.
+type placeResult struct {
+	Fresh  bool          `db:"fresh"`
+	OK     bool          `db:"ok"`
+	Enough pq.Int64Array `db:"enough"`
 }
 
-// recordConsent keeps the data-policy consent given at checkout by a logged-in user, in
-// their consents (a guest's is on the order, written with it).
-func (s *Service) recordConsent(ctx context.Context, tx *sqlx.Tx, o Order, in CheckoutInput, userID int64, now time.Time) error {
-	if !in.AcceptPolicy || userID == 0 {
-		return nil
+// writeOrder runs placeSQL for o, made from the cart pc; msg is the outbox message of
+// its email, or nil.
+func (s *Service) writeOrder(ctx context.Context, q db.Querier, pc placingCart, o Order, in CheckoutInput, userID int64, msg []byte) (placeResult, error) {
+	var policy, policyIP string
+	var policyAt *time.Time
+	var consentUser *int64
+	switch {
+	case in.AcceptPolicy && userID == 0:
+		policy, policyAt, policyIP = in.PolicyVersion, &o.CreatedAt, in.IP
+	case in.AcceptPolicy:
+		consentUser = &userID // a user's consent is kept in their consents, a guest's on the order
 	}
-	const ins = `INSERT INTO consents (user_id, what, policy_version, accepted_at, ip) VALUES ($1, $2, $3, $4, $5)`
-	if _, err := tx.ExecContext(ctx, ins, userID, consentDataPolicy, in.PolicyVersion, now, in.IP); err != nil {
-		return fmt.Errorf("record consent of user %d: %w", userID, db.Translate(err))
+	n := len(o.Lines)
+	lineNo, qty := make([]int64, n), make([]int64, n)
+	variant, product, workshop, unit, tax, total := make([]int64, n), make([]int64, n), make([]int64, n),
+		make([]int64, n), make([]int64, n), make([]int64, n)
+	wname, slug, tes, ten, sku, size, ces, cen, class := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, l := range o.Lines {
+		lineNo[i], variant[i], product[i], workshop[i], wname[i] = int64(l.LineNo), l.VariantID, l.ProductID, l.WorkshopID, l.WorkshopName
+		slug[i], tes[i], ten[i], sku[i], size[i], ces[i], cen[i] = l.ProductSlug, l.TitleES, l.TitleEN, l.SKU, l.Size, l.ColorES, l.ColorEN
+		unit[i], qty[i], class[i], tax[i], total[i] = l.UnitMinor, int64(l.Quantity), string(l.TaxClass), l.TaxMinor, l.TotalMinor
+	}
+	var outbox *string
+	if msg != nil {
+		m := string(msg)
+		outbox = &m
+	}
+	var res placeResult
+	p, err := s.stmts.On(ctx, q, placeSQL)
+	if err == nil {
+		err = p.GetContext(ctx, &res, o.Number, o.Status, o.Method, o.UserID, o.Email, o.Name, o.Phone, o.Lang,
+			o.Department, o.City, o.Address, o.Notes, o.Currency, o.Subtotal, o.Tax, o.Shipping, o.Donation, o.Total,
+			o.ExpiresAt, o.CreatedAt, policy, policyAt, policyIP,
+			pq.Array(lineNo), pq.Array(variant), pq.Array(product), pq.Array(workshop), pq.Array(wname), pq.Array(slug),
+			pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size), pq.Array(ces), pq.Array(cen), pq.Array(unit),
+			pq.Array(qty), pq.Array(class), pq.Array(tax), pq.Array(total), pq.Array(variant), pq.Array(qty),
+			string(EventPlaced), string(o.Method), string(EventEmailQueued), mailReceived+" → "+o.Email,
+			consentUser, consentDataPolicy, in.PolicyVersion, in.IP, pc.ID, pc.Version, o.ID, outbox)
+	}
+	if err != nil {
+		return placeResult{}, fmt.Errorf("write order %s: %w", o.Number, db.Translate(err))
+	}
+	return res, nil
+}
+
+// shortLines is the refusal naming the lines off sale or without enough stock (not in
+// enough), or nil.
+func shortLines(lines []CartLine, enough []int64) error {
+	short := map[string]string{}
+	for _, l := range lines {
+		name := "line." + strconv.FormatInt(l.VariantID, 10)
+		switch {
+		case l.Gone:
+			short[name] = keyUnavailable
+		case !slices.Contains(enough, l.VariantID):
+			short[name] = keySoldOutLine
+		}
+	}
+	if len(short) > 0 {
+		return &apperr.Error{Code: apperr.Conflict, Key: keySoldOutLine, Fields: short}
 	}
 	return nil
 }
