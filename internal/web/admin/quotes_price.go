@@ -225,7 +225,8 @@ func readPricing(f *kit.Form, q quote.Quote) (quote.Pricing, error) {
 func shareBps(s string) (int, bool) {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
 	whole, frac, _ := strings.Cut(strings.ReplaceAll(s, ",", "."), ".")
-	if whole == "" || len(frac) > 2 {
+	// Digits only: Atoi alone took "-0.5" for 0.5 % and "1.+5" for 1.05 % (FuzzShareBps).
+	if whole == "" || len(frac) > 2 || strings.Trim(whole+frac, "0123456789") != "" {
 		return 0, false
 	}
 	w, err := strconv.Atoi(whole)
