@@ -22,12 +22,19 @@
 #               quoted_total that is not the cart's, so the store runs the placement up to
 #               the total check and writes nothing (no order is placed)
 # POSTs carry Sec-Fetch-Site: same-origin, as a browser's form does (the store refuses
-# cross-site POSTs before any handler runs). Login throttling: the store trusts 127.0.0.1
-# as a proxy (LIBRES_TRUSTED_PROXIES) and sqlmap's xforwardedfor tamper gives each request
-# a random client address, so neither the per-address bucket nor the per-address failure
-# count turns sqlmap away; the per-email count is handled as said above. The 429s the
-# store answered during the run are counted from its log and printed: near 0 means the
-# measurement was about injection, not about the throttle.
+# cross-site POSTs before any handler runs). Redirects are not followed (a 303 is the
+# answer compared), cookies the store sets are dropped (each request carries only the
+# cookie given), and each target has its own output directory and session.
+#
+# Login throttling (no switch turns it off, and none should): the store trusts 127.0.0.1
+# as a proxy (LIBRES_TRUSTED_PROXIES) and sqlmap's xforwardedfor tamper gives each
+# payload a random client address, so neither the per-address bucket nor the
+# per-address failure count turns sqlmap away; the per-email count is handled as said
+# above. The 429s the store answered during each target are counted from its log and
+# printed ("throttled"). Expect a few dozen on login-email: payloads sqlmap sends as
+# "%%27…" are not valid form encoding, so the store reads no email at all from them, and
+# after five such failures "no email" is throttled; those payloads reach no query either
+# way.
 #
 # It prints one table: target, parameters tested, requests sent (sqlmap's traffic log),
 # injectable parameters found, and a total; then the header check's figures. Exit 1 when
@@ -138,21 +145,32 @@ run_sqlmap() {
 	local start=$SECONDS
 	TERM=dumb sqlmap --batch --flush-session --disable-coloring --output-dir "$dir" -t "$dir/traffic.txt" \
 		--level "$LEVEL" --risk "$RISK" --technique "$TECHNIQUE" --timeout 10 --retries 1 \
-		--drop-set-cookie -p "$params" "$@" >"$out" 2>&1 ||
+		--drop-set-cookie --answers "follow=N" -p "$params" "$@" >"$out" 2>&1 ||
 		die "sqlmap failed on $name: $(tail -n 5 "$out")"
 	after=$(grep -c 'status=429' "$TMP/app.log" || true)
 	local requests tested injectable want
 	requests=$(grep -c '^HTTP request \[#' "$dir/traffic.txt" || true)
-	# Every parameter ends as "does not seem to be injectable" or in the list of
-	# injection points ("Parameter: NAME (PLACE)").
-	injectable=$(awk '/identified the following injection point/ { on = 1 } on && /^Parameter: / { n++ } END { print n + 0 }' "$out")
-	tested=$(($(grep -Ec "parameter '[^']+' does not seem to be injectable" "$out" || true) + injectable))
+	# Every parameter ends as "does not seem to be injectable" or injectable: "appears
+	# to be '…' injectable", "is '…' injectable", "is vulnerable", or the list of
+	# injection points ("Parameter: NAME (PLACE)"). A parameter sqlmap first suspects and
+	# then clears (a false positive) ends as not injectable; a run cut short (sqlmap gives
+	# up on a target that stops answering, as a working time-based payload can make it)
+	# still counts what it saw.
+	grep -Eo "parameter '[^']+' does not seem to be injectable" "$out" |
+		sed -E "s/^parameter '([^']+)'.*/\1/" | sort -u >"$dir/clean" || true
+	{
+		grep -Eo "parameter '[^']+' (appears to be '.*' injectable|is '.*' injectable|is vulnerable)" "$out" |
+			sed -E "s/^parameter '([^']+)'.*/\1/"
+		sed -n 's/^Parameter: \([^ ]*\) (.*/\1/p' "$out"
+	} | sort -u | comm -23 - "$dir/clean" >"$dir/injectable" || true
+	injectable=$(grep -c . "$dir/injectable" || true)
+	tested=$(($(grep -c . "$dir/clean" || true) + injectable))
 	want=$(tr ',' '\n' <<<"$params" | grep -c .)
 	log "sqlmap: $name done in $((SECONDS - start)) s: $tested of $want parameters, $requests requests, $injectable injectable"
 	if ((injectable > 0)); then
 		FAILED=1
 		log "INJECTABLE in $name: see $out"
-		sed -n '/identified the following injection point/,/^---$/p' "$out" >&2
+		awk '/identified the following injection point/ { on = 1 } on { print } on && /^---$/ && ++n == 2 { exit }' "$out" >&2
 	fi
 	if ((tested < want)); then
 		FAILED=1
@@ -270,9 +288,11 @@ main() {
 	run_sqlmap search q -u "$app/buscar?q=zapato"
 	run_sqlmap filters workshop,size,stock,min,max,sort,page \
 		-u "$app/catalogo/$CATEGORY?workshop=&size=${SIZE// /+}&stock=1&min=10000&max=500000&sort=price_asc&page=1"
-	run_sqlmap login-email email "${same[@]}" --tamper xforwardedfor -u "$app/login" \
+	# A refused login is a 401 page, which sqlmap would otherwise take for HTTP auth.
+	local login=("${same[@]}" --tamper xforwardedfor --ignore-code 401,429 -u "$app/login")
+	run_sqlmap login-email email "${login[@]}" \
 		--data "email=$CUSTOMER_EMAIL&password=$DEMO_PASSWORD"
-	run_sqlmap login-password password "${same[@]}" --tamper xforwardedfor -u "$app/login" \
+	run_sqlmap login-password password "${login[@]}" \
 		--data "email=$CUSTOMER_EMAIL&password=$DEMO_PASSWORD" \
 		--eval "import random; email='sqlmap-%d@libres.test' % random.randint(1, 10**12)"
 	run_sqlmap add-to-cart "variant,quantity,$CART_COOKIE" "${same[@]}" -u "$app/carrito" \
