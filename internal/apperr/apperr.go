@@ -5,9 +5,13 @@
 package apperr
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
 )
 
 // Code classifies an error by what the user can do about it.
@@ -22,6 +26,7 @@ const (
 	Unauthorized Code = "unauthorized" // not logged in, or wrong credentials
 	Forbidden    Code = "forbidden"    // logged in, not allowed
 	TooMany      Code = "too_many"     // throttled
+	Unavailable  Code = "unavailable"  // a service the store needs (its database) is unreachable: try again shortly
 )
 
 var statuses = map[Code]int{
@@ -32,6 +37,7 @@ var statuses = map[Code]int{
 	Unauthorized: http.StatusUnauthorized,
 	Forbidden:    http.StatusForbidden,
 	TooMany:      http.StatusTooManyRequests,
+	Unavailable:  http.StatusServiceUnavailable,
 }
 
 // Status is the HTTP status for a code: the one place codes meet HTTP.
@@ -105,13 +111,43 @@ func As(err error) *Error {
 	return nil
 }
 
-// CodeOf returns err's code; Internal when it has none (and for nil, which is no error
-// a user should see a code for).
+// CodeOf returns err's code; Unavailable for a lost or refused connection (Unreachable);
+// Internal when it has none (and for nil, which is no error a user should see a code
+// for).
 func CodeOf(err error) Code {
 	if e := As(err); e != nil {
 		return e.Code
 	}
+	if Unreachable(err) {
+		return Unavailable
+	}
 	return Internal
+}
+
+// Unreachable says whether err is a connection to another service (PostgreSQL above
+// all) refused, cut or shutting down, rather than a fault of the request: while the
+// database restarts, every query fails this way, and the visitor should be told to come
+// back in a moment (503), not that the store is broken (500). Drivers are recognised by
+// what they share (net errors, driver.ErrBadConn, SQLSTATE classes), so this package
+// imports none.
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var netErr *net.OpError
+	if errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		// 08: connection exception; 57P01-03: the server is shutting down, crashed or
+		// starting; 53300: too many connections.
+		switch s := coded.SQLState(); {
+		case strings.HasPrefix(s, "08"), s == "57P01", s == "57P02", s == "57P03", s == "53300":
+			return true
+		}
+	}
+	return false
 }
 
 // KeyOf returns the user-visible message key of err, or the generic key of its code.

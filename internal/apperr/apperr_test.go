@@ -1,11 +1,20 @@
 package apperr
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"syscall"
 	"testing"
 )
+
+// sqlState is a driver error with a SQLSTATE code, as lib/pq's and pgx's are.
+type sqlState string
+
+func (s sqlState) Error() string    { return "pq: " + string(s) }
+func (s sqlState) SQLState() string { return string(s) }
 
 func TestCodesAndStatuses(t *testing.T) {
 	cause := errors.New("row 7 missing")
@@ -35,6 +44,10 @@ func TestCodesAndStatuses(t *testing.T) {
 		{ErrUnauthorized, Unauthorized, http.StatusUnauthorized, "error.unauthorized"},
 		{ErrForbidden, Forbidden, http.StatusForbidden, "error.forbidden"},
 		{ErrTooMany, TooMany, http.StatusTooManyRequests, "error.too_many"},
+		{fmt.Errorf("product: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), Unavailable, http.StatusServiceUnavailable, "error.unavailable"},
+		{fmt.Errorf("cart: %w", driver.ErrBadConn), Unavailable, http.StatusServiceUnavailable, "error.unavailable"},
+		{fmt.Errorf("place: %w", sqlState("57P01")), Unavailable, http.StatusServiceUnavailable, "error.unavailable"},
+		{fmt.Errorf("place: %w", sqlState("23502")), Internal, http.StatusInternalServerError, "error.internal"},
 	}
 	for _, tt := range tests {
 		if c := CodeOf(tt.err); c != tt.code {

@@ -71,6 +71,11 @@ func (k *Kit) Render(c *gin.Context, status int, name string, p *Page) error {
 		cp.body = buf.Bytes()
 		return nil
 	}
+	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
+		// A part of the store is unreachable (its database restarting): browsers and
+		// crawlers come back shortly instead of taking the page as gone.
+		c.Header("Retry-After", "5")
+	}
 	WriteCompressed(c, status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
 }
