@@ -346,8 +346,9 @@ main() {
 	lines=$(wc -l <"$TMP/figures-source")
 	same=$(grep -cxFf "$TMP/figures-source" "$TMP/figures-restored" || true)
 	if ! cmp -s "$TMP/figures-source" "$TMP/figures-restored"; then
-		fail "restored content differs from the source:"
 		diff "$TMP/figures-source" "$TMP/figures-restored" | head -n 20 >&2 || true
+		fail "restored rows differ from the source's in: $(diff "$TMP/figures-source" "$TMP/figures-restored" |
+			awk '/^[<>]/ { print $3 }' | sort -u | paste -sd ' ' -)"
 	fi
 	cmp -s "$TMP/ledger-source" "$TMP/ledger-restored" || fail "the ledger's sums per account differ"
 
