@@ -44,11 +44,18 @@ type load struct {
 	wg       sync.WaitGroup
 }
 
-func startLoad(base string, cat catalog, shoppers int) *load {
+// newLoad counts answers for visits the caller makes (visit, place).
+func newLoad(base string, cat catalog) *load {
 	l := &load{base: base, cat: cat, placed: map[string]phase{}, stop: make(chan struct{})}
 	for i := range l.statuses {
 		l.statuses[i] = map[int]int{}
 	}
+	return l
+}
+
+// startLoad runs shoppers, each making one visit after another until halted.
+func startLoad(base string, cat catalog, shoppers int) *load {
+	l := newLoad(base, cat)
 	for w := range shoppers {
 		l.wg.Add(1)
 		go func() {
@@ -64,6 +71,18 @@ func startLoad(base string, cat catalog, shoppers int) *load {
 		}()
 	}
 	return l
+}
+
+// place makes one visit and fails the test unless it ends with an order placed.
+func (l *load) place(t *testing.T, email string) {
+	t.Helper()
+	l.visit(email, l.cat.variants[0])
+	l.mu.Lock()
+	_, ok := l.placed[email]
+	l.mu.Unlock()
+	if !ok {
+		t.Fatalf("order for %s not placed; answers: %s", email, l.summary())
+	}
 }
 
 // set moves the load to the next phase.
