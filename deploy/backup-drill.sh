@@ -241,7 +241,7 @@ place_order() {
 }
 
 # check_store APP checks the restored store's pages and one product's photos; sets
-# PAGES_OK and PAGES_CHECKED.
+# PAGES_OK, PAGES_CHECKED, PAGE_PHOTOS and PAGE_PHOTOS_OK.
 check_store() {
 	local app=$1 slug path code page
 	slug=$(sql "$DST_URL" -c "SELECT p.slug FROM products p WHERE p.status = 'active' AND p.published_at <= now()
@@ -407,6 +407,7 @@ main() {
 	if ((${#FAILURES[@]} > 0)); then
 		printf '\nFAIL: %d check(s) failed:\n' "${#FAILURES[@]}"
 		printf '  - %s\n' "${FAILURES[@]}"
+		[[ "${KEEP_TMP:-0}" == 1 ]] || printf 'KEEP_TMP=1 keeps the logs, the dump and the figures.\n'
 		exit 1
 	fi
 	printf '\nPASS\n'
