@@ -27,6 +27,7 @@
 #   GOTEST_ARGS  extra `go test` flags, e.g. GOTEST_ARGS='-run TestCart -v'
 #   GOTEST_PKGS  packages to vet and test (default ./...)
 #   KEEP_TMP=1   keep the temporary directory (logs) instead of removing it
+#   FUZZ_TIME    fuzzing per target once the tests pass (deploy/fuzz.sh; default 1s, 0: none)
 set -euo pipefail
 
 # shellcheck source=deploy/lib.sh
@@ -132,5 +133,12 @@ fi
 if ((vet_status != 0)); then
 	log "FAIL: go vet exited with $vet_status"
 	exit "$vet_status"
+fi
+
+# Then a second of fuzzing per target (FUZZ_TIME=0 skips it; the seed corpora already
+# ran above as tests). Packages whose TestMain starts a whole site only run their seeds.
+if [[ "${FUZZ_TIME:-1s}" != 0 ]]; then
+	FUZZ_TIME=${FUZZ_TIME:-1s} FUZZ_PKGS="${pkgs[*]}" FUZZ_SKIP='/internal/web/(admin|corporate|docs|site|studio)$' \
+		"$DEPLOY/fuzz.sh"
 fi
 log "ok"
