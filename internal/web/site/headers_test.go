@@ -14,6 +14,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/seed"
 )
 
@@ -117,7 +118,8 @@ func TestSecurityCookies(t *testing.T) {
 			if res := send(http.MethodPost, "/carrito", url.Values{"variant": {variant}, "quantity": {"1"}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("add to cart: %d, want 303", res.StatusCode)
 			}
-			if res := send(http.MethodPost, "/login", url.Values{"email": {"cliente@libres.example"}, "password": {seed.DemoPassword}}); res.StatusCode != http.StatusSeeOther {
+			shopper := newUser(t, account.RoleCustomer) // logging in merges the cart into theirs
+			if res := send(http.MethodPost, "/login", url.Values{"email": {shopper.Email}, "password": {seed.DemoPassword}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("login: %d, want 303", res.StatusCode)
 			}
 			send(http.MethodGet, "/cuenta", nil)
