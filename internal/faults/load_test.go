@@ -1,6 +1,8 @@
 package faults
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -29,6 +31,7 @@ const (
 type load struct {
 	base  string
 	cat   catalog
+	tag   string // in every shopper's email address: unique to this load
 	phase atomic.Int32
 
 	mu       sync.Mutex
@@ -46,7 +49,9 @@ type load struct {
 
 // newLoad counts answers for visits the caller makes (visit, place).
 func newLoad(base string, cat catalog) *load {
-	l := &load{base: base, cat: cat, placed: map[string]phase{}, stop: make(chan struct{})}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	l := &load{base: base, cat: cat, tag: hex.EncodeToString(b[:]), placed: map[string]phase{}, stop: make(chan struct{})}
 	for i := range l.statuses {
 		l.statuses[i] = map[int]int{}
 	}
@@ -66,7 +71,7 @@ func startLoad(base string, cat catalog, shoppers int) *load {
 					return
 				default:
 				}
-				l.visit(fmt.Sprintf("w%d-%d@faults.test", w, i), cat.variants[i%len(cat.variants)])
+				l.visit(fmt.Sprintf("w%d-%d-%s@faults.test", w, i, l.tag), cat.variants[i%len(cat.variants)])
 			}
 		}()
 	}
