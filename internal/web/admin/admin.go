@@ -81,6 +81,7 @@ func (h *Handler) Routes(r gin.IRouter) {
 	r.POST("/users/:id/disable", h.HandlePrivate(h.userDisable))
 	r.POST("/users/:id/enable", h.HandlePrivate(h.userEnable))
 	r.POST("/users/:id/resend", h.HandlePrivate(h.userResend))
+	h.privacyRoutes(r)
 
 	r.GET("/audit", h.HandlePrivate(h.auditLog))
 

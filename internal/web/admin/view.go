@@ -33,6 +33,7 @@ var sections = []struct{ key, path string }{
 	{"statements.nav.admin", ledgerPath},
 	{"statements.impact.nav", impactPath},
 	{"admin.nav.users", "/admin/users"},
+	{"admin.privacy.nav", privacyPath},
 	{"admin.nav.audit", "/admin/audit"},
 }
 

@@ -130,7 +130,7 @@ type authzFixture struct {
 	companyID  int64  // a company waiting for approval
 	workshopA  int64
 	productA   int64
-	victimID   int64 // a customer admin routes may disable
+	victimID   int64 // a customer admin routes may disable, with an open deletion request
 	orderID    int64 // an order admin routes act on (made on first use)
 	n          int
 	cookieName string
@@ -162,6 +162,7 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 		t.Fatal(err)
 	}
 	f.victimID = victim.ID
+	testDB.MustExec(`INSERT INTO deletion_requests (user_id, requested_at) VALUES ($1, now())`, victim.ID)
 	f.corporateB, f.companyID = authzCompanies(t)
 	f.quoteID, f.fileID, f.paymentID = authzQuote(t, f.workshopA)
 	// The photos made for :photo routes go again, so other tests see the product as it was.
@@ -224,7 +225,7 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 			v, owned = f.productA, true
 		case prev == "workshops":
 			v, owned = f.workshopA, true
-		case prev == "users":
+		case prev == "users" || prev == "privacy":
 			v = f.victimID
 		case prev == "categories":
 			v = 1
