@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/seed"
 )
 
@@ -105,5 +107,31 @@ func TestDeletionRequestsStaffOnly(t *testing.T) {
 	}
 	if got := userByEmail(t, u.Email); got.IsErased() {
 		t.Fatal("a non-admin erased a person")
+	}
+}
+
+func TestDeletionRefusedWithOpenOrder(t *testing.T) {
+	u := requester(t, "es")
+	ctx := context.Background()
+	svc := testSite.Deps.Orders
+	_, token, err := svc.Add(ctx, "", u.ID, newVariant(t, newWorkshop(t), 50000, 5), "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Place(ctx, token, u.ID, order.CheckoutInput{Email: u.Email, Name: u.Name, Phone: "300 765 4321",
+		Department: "Antioquia", City: "Medellín", AddressLine: "Calle 10 # 20-30", Donation: "0",
+		PaymentMethod: string(payment.MethodTransfer), AcceptPolicy: true, PolicyVersion: "2026-01", Lang: "es", UserID: u.ID}); err != nil {
+		t.Fatal(err)
+	}
+	b := admin(t)
+	p := b.post(fmt.Sprintf("/admin/privacy/%d", u.ID), url.Values{"confirm_email": {u.Email}})
+	if p.status != http.StatusConflict || text(p.Find(".form-alert")) == "" {
+		t.Fatalf("deletion with an unpaid order = %d, alert %q; want 409 with the reason", p.status, text(p.Find(".form-alert")))
+	}
+	if got := userByEmail(t, u.Email); got.IsErased() {
+		t.Fatal("erased while an order is open")
+	}
+	if n := orderEmails(t, u.Email, "account_deleted"); n != 0 {
+		t.Errorf("%d deletion emails after a refusal", n)
 	}
 }
