@@ -35,7 +35,7 @@ type Enqueuer interface {
 
 // Encoder is an Enqueuer that also serves a change written in one statement, without a
 // transaction around it: Encode checks m as Enqueue does and returns it as the email
-// outbox's message (migrations/00013_email_outbox.sql), which that statement inserts
+// outbox's message (migrations/00013_checkout_writes.sql), which that statement inserts
 // with the change (INSERT INTO email_outbox (message) VALUES (...)); a working process
 // makes it a delivery job. ok is false when this Enqueuer does not use the outbox: the
 // caller then enqueues m in a transaction.

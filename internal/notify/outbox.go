@@ -17,7 +17,7 @@ import (
 // outboxBatch is how many outbox rows one move turns into jobs.
 const outboxBatch = 500
 
-// mover keeps the email outbox (migrations/00013_email_outbox.sql) moving into River's
+// mover keeps the email outbox (migrations/00013_checkout_writes.sql) moving into River's
 // jobs. Enqueue writes one small row in the caller's transaction (a prepared INSERT);
 // River's own insert is a statement several times heavier, and the checkout's
 // transaction holds the stock it takes until it commits. The mover deletes a batch

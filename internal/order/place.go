@@ -2,12 +2,15 @@ package order
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -59,7 +62,9 @@ const consentDataPolicy = "data_policy"
 // With a mailer that encodes for the email outbox (notify.Encoder, the real queue) the
 // statement writes the email too and runs on its own, committed at once: the variants
 // stay locked only while PostgreSQL runs it, never across a round trip to this
-// process. Another mailer gets the email in a transaction around the statement.
+// process. Another mailer gets the email in a transaction around the statement. The
+// page caches' notifications of the stock and the cart are sent after the commit
+// (notifier).
 //
 // userID is the logged-in shopper (0 for a guest) and decides whose cart and order it
 // is; CheckoutInput.UserID is not consulted.
@@ -116,8 +121,8 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 			enough = append(enough, l.VariantID)
 		}
 	}
-	if slices.ContainsFunc(pc.Lines, func(l CartLine) bool { return l.Gone }) {
-		return Order{}, false, shortLines(pc.Lines, enough) // a line off sale: refused before writing
+	if len(enough) < len(pc.Lines) {
+		return Order{}, false, shortLines(pc.Lines, enough) // off sale or short already: nothing to write
 	}
 	o := s.newOrder(pc, in, c, userID, now)
 	d := s.mailData(o)
@@ -131,13 +136,10 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 	}
 	if outboxed {
 		res, err = s.writeOrder(ctx, s.db, pc, o, in, userID, msg)
-		if err != nil {
-			return Order{}, false, err
-		}
 	} else {
 		err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 			var err error
-			if res, err = s.writeOrder(ctx, tx, pc, o, in, userID, nil); err != nil || !res.OK {
+			if res, err = s.writeOrder(ctx, tx, pc, o, in, userID, nil); err != nil || res.Placed == 0 {
 				return err
 			}
 			if err := s.mail.Enqueue(ctx, tx, m); err != nil {
@@ -145,16 +147,17 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 			}
 			return nil
 		})
-		if err != nil {
-			return Order{}, false, err
-		}
 	}
+	var pqErr *pq.Error
 	switch {
-	case !res.Fresh:
-		return Order{}, false, nil
-	case !res.OK:
-		return Order{}, false, shortLines(pc.Lines, res.Enough)
+	case errors.As(err, &pqErr) && pqErr.Code == errSoldOutState:
+		return Order{}, false, s.soldOut(ctx, pc.Lines)
+	case err != nil:
+		return Order{}, false, err
+	case res.Placed == 0:
+		return Order{}, false, nil // the cart changed: read it again
 	}
+	s.notify.cartChanged(cartKey(token, userID))
 	return o, true, nil
 }
 
@@ -308,38 +311,35 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 
 // placeSQL writes a whole order in one statement, all of it or nothing:
 //
+//   - later: the triggers leave their notifications to the caller (notifier), so the
+//     commit does not queue on the notifying transactions of other checkouts;
 //   - cart: the cart row is locked, and kept only if its version ($52, xmin) is the
 //     one read: under READ COMMITTED the lock waits for a change in progress and then
-//     checks the row as that change left it;
-//   - locked: the lines' variants ($41, $42: ids and quantities) are locked in id order
-//     (concurrent checkouts cannot deadlock), with their stock as the checkout before
-//     this one left it;
-//   - ok: the cart is unchanged and every variant has the line's quantity; only then
-//     is the stock taken and the order written, with its id and number ($53, $1) read
-//     beforehand, its line snapshots and reservations (arrays indexed by line), its
-//     "placed" and "email_queued" events, a logged-in shopper's consent ($47 NULL:
-//     none), the email ($54: the outbox message, NULL when the caller enqueues it in
-//     its transaction), and the emptied cart remembering the order.
+//     checks the row as that change left it; a changed cart writes nothing;
+//   - the order with its id and number ($53, $1, read beforehand), its line snapshots
+//     and reservations (arrays indexed by line), its "placed" and "email_queued"
+//     events, a logged-in shopper's consent ($47 NULL: none), the email ($54: the
+//     outbox message, NULL when the caller enqueues it in its transaction), and the
+//     emptied cart remembering the order;
+//   - last (locked waits for all of the above: its condition counts their rows), the
+//     lines' variants ($41, $42: ids and quantities) are locked in id order, so
+//     concurrent checkouts cannot deadlock, and each line's quantity is taken where
+//     the stock (as the checkout before this one left it) has it. Short of any,
+//     checkout_sold_out() raises SQLSTATE LB409 and nothing stays. Last, because the
+//     variants stay locked until the commit and checkouts of the same sizes queue on
+//     them: only the stock UPDATE and the constraint checks run while they are held.
 //
-// It returns fresh (the cart was the one read), ok, and the variants that had enough.
-const placeSQL = `WITH cart AS (
-		SELECT id FROM carts WHERE id = $51 AND xmin = $52::text::xid FOR UPDATE),
-	locked AS (
-		SELECT v.id, v.stock_on_hand, x.q FROM variants v JOIN unnest($41::bigint[], $42::int[]) AS x(id, q) ON x.id = v.id
-		WHERE EXISTS (SELECT 1 FROM cart) ORDER BY v.id FOR NO KEY UPDATE OF v),
-	chk AS (
-		SELECT EXISTS (SELECT 1 FROM cart) AS fresh, EXISTS (SELECT 1 FROM cart)
-			AND (SELECT count(*) FROM locked WHERE stock_on_hand >= q) = cardinality($41::bigint[]) AS ok),
-	taken AS (
-		UPDATE variants v SET stock_on_hand = v.stock_on_hand - k.q FROM locked k, chk
-		WHERE chk.ok AND v.id = k.id),
+// It returns placed: 1 when the order was written, 0 when the cart had changed.
+const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit', 'on', true)),
+	cart AS (
+		SELECT id FROM carts WHERE id = $51 AND xmin = $52::text::xid AND EXISTS (SELECT 1 FROM later) FOR UPDATE),
 	o AS (
 		INSERT INTO orders (id, number, status, payment_method, user_id, email, name, phone, lang, department, city,
 			address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor, total_minor,
 			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
 		OVERRIDING SYSTEM VALUE
 		SELECT $53, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20,
-			$21, $22, $23 FROM chk WHERE chk.ok
+			$21, $22, $23 FROM cart
 		RETURNING id),
 	l AS (
 		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
@@ -347,30 +347,51 @@ const placeSQL = `WITH cart AS (
 			tax_minor, line_total_minor)
 		SELECT o.id, x.* FROM o, unnest($24::int[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],
 			$29::text[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::bigint[],
-			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x),
+			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x
+		RETURNING 1),
 	r AS (
 		INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at)
-		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)),
+		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)
+		RETURNING 1),
 	e AS (
 		INSERT INTO order_events (order_id, at, kind, actor, detail)
 		SELECT o.id, $20, ev.kind, ev.actor, ev.detail FROM o,
 			(VALUES (1, $43::text, 'shopper', $44::text), (2, $45::text, 'system', $46::text)) AS ev(n, kind, actor, detail)
-		ORDER BY ev.n),
+		ORDER BY ev.n
+		RETURNING 1),
 	consent AS (
 		INSERT INTO consents (user_id, what, policy_version, accepted_at, ip)
-		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL),
+		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL
+		RETURNING 1),
 	mail AS (
-		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL),
-	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o)),
+		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL
+		RETURNING 1),
+	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o) RETURNING 1),
 	placed AS (
-		UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51)
-	SELECT chk.fresh, chk.ok, ARRAY(SELECT id FROM locked WHERE stock_on_hand >= q) AS enough FROM chk`
+		UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51
+		RETURNING 1),
+	written AS (
+		SELECT (SELECT count(*) FROM o) AS orders, (SELECT count(*) FROM l) + (SELECT count(*) FROM r)
+			+ (SELECT count(*) FROM e) + (SELECT count(*) FROM consent) + (SELECT count(*) FROM mail)
+			+ (SELECT count(*) FROM emptied) + (SELECT count(*) FROM placed) AS rows),
+	locked AS (
+		SELECT v.id, x.q FROM variants v JOIN unnest($41::bigint[], $42::int[]) AS x(id, q) ON x.id = v.id
+		WHERE (SELECT orders > 0 AND rows > 0 FROM written) ORDER BY v.id FOR NO KEY UPDATE OF v),
+	taken AS (
+		UPDATE variants v SET stock_on_hand = v.stock_on_hand - k.q FROM locked k
+		WHERE v.id = k.id AND v.stock_on_hand >= k.q
+		RETURNING 1)
+	SELECT w.orders AS placed, CASE WHEN w.orders = 0 OR (SELECT count(*) FROM taken) = cardinality($41::bigint[])
+		THEN true ELSE checkout_sold_out() END AS ok
+	FROM written w`
+
+// errSoldOutState is the SQLSTATE of checkout_sold_out() (migrations/00013).
+const errSoldOutState = "LB409"
 
 // placeResult is what placeSQL returns.
 type placeResult struct {
-	Fresh  bool          `db:"fresh"`
-	OK     bool          `db:"ok"`
-	Enough pq.Int64Array `db:"enough"`
+	Placed int  `db:"placed"`
+	OK     bool `db:"ok"`
 }
 
 // writeOrder runs placeSQL for o, made from the cart pc; msg is the outbox message of
@@ -419,6 +440,22 @@ func (s *Service) writeOrder(ctx context.Context, q db.Querier, pc placingCart, 
 	return res, nil
 }
 
+// soldOut is the refusal of lines whose stock ran out between the read and the write,
+// naming the lines short now; nil when none is (the stock came back: try again).
+func (s *Service) soldOut(ctx context.Context, lines []CartLine) error {
+	ids, qty := make([]int64, len(lines)), make([]int64, len(lines))
+	for i, l := range lines {
+		ids[i], qty[i] = l.VariantID, int64(l.Quantity)
+	}
+	const sel = `SELECT x.id FROM unnest($1::bigint[], $2::int[]) AS x(id, q) JOIN variants v ON v.id = x.id
+		WHERE v.stock_on_hand >= x.q`
+	var enough []int64
+	if err := s.db.SelectContext(ctx, &enough, sel, pq.Array(ids), pq.Array(qty)); err != nil {
+		return fmt.Errorf("stock of a refused cart: %w", db.Translate(err))
+	}
+	return shortLines(lines, enough)
+}
+
 // shortLines is the refusal naming the lines off sale or without enough stock (not in
 // enough), or nil.
 func shortLines(lines []CartLine, enough []int64) error {
@@ -436,4 +473,72 @@ func shortLines(lines []CartLine, enough []int64) error {
 		return &apperr.Error{Code: apperr.Conflict, Key: keySoldOutLine, Fields: short}
 	}
 	return nil
+}
+
+// notifier sends the notifications placeSQL leaves to after its commit (it sets
+// libres.notify_after_commit, migrations/00013): catalog_changed for the stock taken and
+// cart_changed for the emptied cart, so every replica's page cache forgets them.
+// PostgreSQL commits the transactions that notify one at a time, so one goroutine at a
+// time sends every key waiting, in one statement: under load one notifying
+// transaction carries many checkouts. A process that dies between a commit and its
+// notification leaves other replicas' pages stale until their entries' maximum age
+// (pagecache.DefaultMaxAge).
+type notifier struct {
+	db   *sqlx.DB
+	mu   sync.Mutex
+	keys map[string]bool // cart_changed payloads waiting
+	busy bool            // a goroutine is sending
+}
+
+// cartChanged queues the notifications of a placed order from the cart key ("u:<user
+// id>" or "t:<hex of the token's sha256>", as cart_notify_key writes it) and returns at
+// once.
+func (n *notifier) cartChanged(key string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.keys == nil {
+		n.keys = map[string]bool{}
+	}
+	n.keys[key] = true
+	if !n.busy {
+		n.busy = true
+		go n.send()
+	}
+}
+
+// notifySQL is what the triggers of migrations/00009 and 00011 send for a checkout (the
+// channels of internal/web/pagecache).
+const notifySQL = `SELECT pg_notify('catalog_changed', 'variants'), pg_notify('cart_changed', k)
+	FROM unnest($1::text[]) AS k`
+
+func (n *notifier) send() {
+	for {
+		n.mu.Lock()
+		if len(n.keys) == 0 {
+			n.busy = false
+			n.mu.Unlock()
+			return
+		}
+		keys := make([]string, 0, len(n.keys))
+		for k := range n.keys {
+			keys = append(keys, k)
+		}
+		n.keys = nil
+		n.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := n.db.ExecContext(ctx, notifySQL, pq.Array(keys))
+		cancel()
+		if err != nil {
+			slog.Warn("checkout notifications not sent; other replicas' pages refresh at their maximum age",
+				"carts", len(keys), "err", err)
+		}
+	}
+}
+
+// cartKey names a cart as cart_notify_key does.
+func cartKey(token string, userID int64) string {
+	if userID != 0 {
+		return "u:" + strconv.FormatInt(userID, 10)
+	}
+	return "t:" + hex.EncodeToString(hashToken(token))
 }

@@ -2,12 +2,16 @@ package order
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
+	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/notify/mailpittest"
 	"github.com/libres/storefront/internal/payment"
@@ -144,5 +148,49 @@ func TestPlaceOutboxSubmitsAtOnceMakeOneOrder(t *testing.T) {
 	}
 	if n := f.outboxMails(t, mailReceived); n != 1 {
 		t.Fatalf("%d emails, want 1", n)
+	}
+}
+
+// After a checkout commits, every replica hears that the stock and the cart changed
+// (sent by the checkout itself, not by the triggers inside its statement).
+func TestPlaceNotifiesReplicas(t *testing.T) {
+	f := newFixture(t)
+	f.withQueue(t, "")
+	v := f.variant(t, 10_000_00, 5, "standard")
+	tok := f.cart(t, "1", v)
+
+	var name string
+	if err := f.db.Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(dbtest.AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	l := pq.NewListener(u.String(), 100*time.Millisecond, time.Second, nil)
+	defer l.Close()
+	for _, ch := range []string{"catalog_changed", "cart_changed"} {
+		if err := l.Listen(ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var key string
+	if err := f.db.Get(&key, `SELECT cart_notify_key(user_id, token_hash) FROM carts`); err != nil {
+		t.Fatal(err)
+	}
+	f.place(t, tok, payment.MethodTransfer)
+
+	want := map[string]string{"catalog_changed": "variants", "cart_changed": key}
+	timeout := time.After(10 * time.Second)
+	for len(want) > 0 {
+		select {
+		case n := <-l.Notify:
+			if n != nil && want[n.Channel] == n.Extra {
+				delete(want, n.Channel)
+			}
+		case <-timeout:
+			t.Fatalf("notifications never heard: %v", want)
+		}
 	}
 }

@@ -61,10 +61,11 @@ type Options struct {
 
 // Service runs the cart and order use cases; it is safe for concurrent use.
 type Service struct {
-	db    *sqlx.DB
-	mail  notify.Enqueuer
-	opts  Options
-	stmts *db.Statements // the cart's and checkout's hot statements, prepared per connection
+	db     *sqlx.DB
+	mail   notify.Enqueuer
+	opts   Options
+	stmts  *db.Statements // the cart's and checkout's hot statements, prepared per connection
+	notify *notifier      // the checkout's notifications, sent after its commit
 }
 
 // New returns a Service on the pool.
@@ -98,7 +99,8 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 		opts.Ledger = ledger.New(conn, ledger.Options{Currency: opts.Currency, Now: opts.Now})
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	return &Service{db: conn, mail: mail, opts: opts, stmts: db.NewStatements(conn)}
+	return &Service{db: conn, mail: mail, opts: opts, stmts: db.NewStatements(conn),
+		notify: &notifier{db: conn}}
 }
 
 // Options returns the effective options (donation choices, methods, shipping table).
