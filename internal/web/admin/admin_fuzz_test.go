@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/libres/storefront/internal/quote"
 )
 
 // FuzzTiers: a quote line's quantity prices as staff type them ("200: 34.000; 500+:
@@ -52,6 +55,31 @@ func FuzzShareBps(f *testing.F) {
 		typed := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
 		if !shareTyped.MatchString(typed) {
 			t.Fatalf("shareBps(%q) = %d accepted from something that is not a percentage", s, bps)
+		}
+	})
+}
+
+// FuzzKeptProof: the signed token that keeps a proof across a refused price form. A kept
+// proof's token opens to the same proof; any other token opens only if it carries the
+// very payload this key signed (nobody else can name a stored object).
+func FuzzKeptProof(f *testing.F) {
+	f.Add("quotes/stash/ab12/proof.pdf", "prueba final.pdf", int64(1234), "")
+	f.Add("../../etc/passwd", "\xff", int64(-1), "eyJrIjoieCJ9.AAAA")
+	f.Add("k", "n", int64(0), "e30.")
+	k := &proofKey{key: []byte("0123456789abcdef0123456789abcdef")}
+	f.Fuzz(func(t *testing.T, key, name string, size int64, token string) {
+		kept := quote.Kept{Key: key, Name: name, ContentType: "application/pdf", Size: size}
+		signed := k.sign(kept)
+		got, ok := k.open(signed)
+		if len(signed) <= 2048 && (!ok || got != kept && utf8.ValidString(key) && utf8.ValidString(name)) { // JSON replaces invalid UTF-8
+			t.Fatalf("kept proof %+v opens as %+v, %v", kept, got, ok)
+		}
+		if _, ok := k.open(token); ok {
+			payload, _, _ := strings.Cut(token, ".")
+			mine, _, _ := strings.Cut(signed, ".")
+			if payload != mine {
+				t.Fatalf("token %q opened without being signed", token)
+			}
 		}
 	})
 }
