@@ -46,6 +46,11 @@ func TestDeletionRequests(t *testing.T) {
 		t.Errorf("action link = %q, want %s", href, path)
 	}
 
+	// The person's page in the users list leads to the request too.
+	if href, _ := b.mustGet(fmt.Sprintf("/admin/users/%d", u.ID)).Find(".user-deletion a").Attr("href"); href != path {
+		t.Errorf("user page deletion link = %q, want %s", href, path)
+	}
+
 	confirm := b.mustGet(path + "?lang=en")
 	checkAdminPage(t, confirm, "en", "/admin/privacy")
 	if text(confirm.Find(".req-email")) != u.Email || confirm.Find(`form.erase-form input[name="confirm_email"]`).Length() != 1 {
@@ -85,6 +90,9 @@ func TestDeletionRequests(t *testing.T) {
 	}
 	if n := orderEmails(t, u.Email, "account_deleted"); n != 1 {
 		t.Errorf("%d deletion emails after a repeat, want 1", n)
+	}
+	if b.mustGet(fmt.Sprintf("/admin/users/%d", u.ID)).Find(".user-deletion").Length() != 0 {
+		t.Errorf("user page still shows a handled request")
 	}
 	if p := b.get(path); p.status != http.StatusNotFound {
 		t.Errorf("confirmation page of a handled request = %d, want 404", p.status)

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/web/kit"
 )
 
@@ -30,6 +31,7 @@ type UserView struct {
 	EnableAction       string
 	ResendAction       string
 	AuditURL           string
+	DeletionURL        string // the open deletion request's page, "" when none
 }
 
 func (h *Handler) userShow(c *gin.Context, lang string) error {
@@ -71,6 +73,11 @@ func (h *Handler) renderUser(c *gin.Context, lang string, status int, id int64, 
 		EnableAction: withLang(c, base+"/enable"), ResendAction: withLang(c, base+"/resend"),
 		AuditURL: withLang(c, "/admin/audit?entity=user&entity_id="+itoa(id))}
 	v.Workshops, v.Company = n.of(u)
+	if _, err := h.Accounts.PendingDeletion(ctx, id); err == nil {
+		v.DeletionURL = withLang(c, privacyPath+"/"+itoa(id))
+	} else if apperr.CodeOf(err) != apperr.NotFound {
+		return err
+	}
 	if u.EmailVerifiedAt != nil {
 		v.Verified = localTime(*u.EmailVerifiedAt)
 	}
