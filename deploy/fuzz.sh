@@ -99,7 +99,7 @@ while read -r dir importpath; do
 		(
 			cd "$dir"
 			${limit:+timeout --kill-after=10 "$limit"} "$bin" -test.run '^$' -test.fuzz "^${name}\$" \
-				-test.fuzztime "$FUZZ_TIME" -test.fuzzcachedir "$FUZZ_CACHE/$importpath" "${parallel[@]}"
+				-test.fuzztime "$FUZZ_TIME" -test.fuzzcachedir "$FUZZ_CACHE/$importpath" -test.v=true "${parallel[@]}"
 		) >"$out" 2>&1 || status=$?
 		last=$(grep -o 'execs: [0-9]*.*new interesting: [0-9]*' "$out" | tail -n 1 || true)
 		execs=$(sed -nE 's/^execs: ([0-9]+).*/\1/p' <<<"$last")
@@ -107,7 +107,7 @@ while read -r dir importpath; do
 		execs=${execs:-0}
 		total_execs=$((total_execs + execs))
 		if ((status == 0)) && grep -q -- '--- SKIP' "$out"; then
-			result="skip ($(grep -m1 -A1 -- '--- SKIP' "$out" | tail -n 1 | sed -E 's/^[[:space:]]*[^:]*:[0-9]+: //'))"
+			result="skip: $(grep -m1 -B1 -- '--- SKIP' "$out" | head -n 1 | sed -E 's/^[[:space:]]*[^:]*:[0-9]+: //')"
 			skipped=$((skipped + 1))
 		elif ((status == 0)); then
 			result=ok
