@@ -105,7 +105,8 @@ func retryable(err error) bool {
 
 // Translate maps driver errors to domain errors (package apperr): no rows -> not found,
 // unique violation (23505) -> conflict, check (23514), foreign-key (23503) and not-null
-// (23502) violations -> invalid, serialization failure or deadlock (40001, 40P01) ->
+// (23502) violations and text PostgreSQL cannot store (a NUL byte 22021, an
+// untranslatable character 22P05, too long for its column 22001) -> invalid, serialization failure or deadlock (40001, 40P01) ->
 // conflict ("try again"). Stores that can say more (which field is taken) look at
 // Constraint and give their own message key. Errors that are already domain errors, and all others, pass
 // through unchanged. The cause stays wrapped for the logs.
@@ -123,7 +124,7 @@ func Translate(err error) error {
 	switch pqErr.Code {
 	case "23505":
 		return apperr.Wrap(err, apperr.Conflict, "")
-	case "23514", "23503", "23502":
+	case "23514", "23503", "23502", "22021", "22P05", "22001":
 		return apperr.Wrap(err, apperr.Invalid, "")
 	case "40001", "40P01":
 		return apperr.Wrap(err, apperr.Conflict, "error.retry")

@@ -70,6 +70,11 @@ func TestTranslate(t *testing.T) {
 	if !errors.Is(db.Translate(err), apperr.ErrConflict) {
 		t.Errorf("duplicate key: %v, want ErrConflict", db.Translate(err))
 	}
+	// Text PostgreSQL cannot store is the visitor's input, not the store's failure.
+	_, err = conn.ExecContext(ctx, `INSERT INTO site_settings (key, value) VALUES ($1, 'v')`, "nul\x00")
+	if apperr.CodeOf(db.Translate(err)) != apperr.Invalid {
+		t.Errorf("a NUL byte: %v, want invalid input", db.Translate(err))
+	}
 }
 
 // TestTranslateChecksAndIsolation: a CHECK violation is invalid input; Transact runs at
