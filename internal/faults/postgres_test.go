@@ -17,6 +17,7 @@ const outage = 3 * time.Second
 // orders again once PostgreSQL is back; every order a shopper saw placed exists once,
 // no order is half-written, stock adds up, and the ledger reconciles.
 func TestPostgresRestartUnderLoad(t *testing.T) {
+	t.Parallel()
 	c := startCluster(t)
 	s := newStore(t, c, map[string]string{"LIBRES_PAGE_CACHE_MB": "0"}) // every page reads the database
 	conn := s.open()

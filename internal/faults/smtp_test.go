@@ -17,6 +17,7 @@ import (
 // while shoppers place orders, and brings it back: every email written during the
 // outage is delivered once it is back, and none twice.
 func TestSMTPDownThenBack(t *testing.T) {
+	t.Parallel()
 	mailpittest.URL(t)
 	smtpURL, err := url.Parse(mailpittest.SMTPURL(t))
 	if err != nil {

@@ -119,6 +119,7 @@ const cardUnavailable = "El pago con tarjeta no está disponible en este momento
 // carries that order's Idempotency-Key, so Stripe makes at most one session per
 // order, and no order shares a key with another.
 func TestStripeFailingOnCheckout(t *testing.T) {
+	t.Parallel()
 	proxy := startStripeProxy(t)
 	c := startCluster(t)
 	s := newStore(t, c, map[string]string{"STRIPE_SECRET_KEY": stripetest.Key, "STRIPE_WEBHOOK_SECRET": "whsec_faults_test",
