@@ -1,7 +1,9 @@
 package faults
 
 import (
+	"bytes"
 	"context"
+	"net/mail"
 	"syscall"
 	"testing"
 	"time"
@@ -11,8 +13,9 @@ import (
 
 // TestKilledMidCheckout kills `libres serve` with SIGKILL while shoppers check out
 // and starts it again: no order is half-written, each variant's stock plus what live
-// orders hold is its initial stock, every order's email arrives once (none lost with
-// the process, none sent twice), and the ledger reconciles.
+// orders hold is its initial stock, every order's email arrives (none lost with the
+// process; one the process sent but had not marked done may arrive twice, with one
+// Message-ID: the figure says how many), and the ledger reconciles.
 func TestKilledMidCheckout(t *testing.T) {
 	t.Parallel()
 	c := startCluster(t)
@@ -52,11 +55,13 @@ func TestKilledMidCheckout(t *testing.T) {
 	}
 	lost, dup := 0, 0
 	for _, e := range emails {
-		switch n := mailpittest.Count(t, e); {
-		case n == 0:
+		ids := mailpittest.IDs(t, e)
+		switch {
+		case len(ids) == 0:
 			lost++
-		case n > 1:
-			dup += n - 1
+		case len(ids) > 1:
+			dup += len(ids) - 1
+			sameMessageID(t, e, ids)
 		}
 	}
 	l.mu.Lock()
@@ -69,8 +74,31 @@ func TestKilledMidCheckout(t *testing.T) {
 	if orders < seen {
 		t.Errorf("%d orders in the store, %d seen placed", orders, seen)
 	}
-	if lost > 0 || dup > 0 {
-		t.Errorf("order emails: %d lost, %d sent twice; want each once", lost, dup)
+	if lost > 0 {
+		t.Errorf("order emails: %d lost; want each delivered", lost)
 	}
+	// An email sent just before the kill, whose job the process had not yet marked
+	// done, is sent again after the restart: SMTP has no way to ask whether a message
+	// arrived. Such a copy carries the same Message-ID (receiving mail systems may
+	// drop it); the figure above counts them.
 	s.reconcile()
+}
+
+// sameMessageID fails the test unless every message in ids has one Message-ID.
+func sameMessageID(t *testing.T, to string, ids []string) {
+	t.Helper()
+	first := ""
+	for _, id := range ids {
+		m, err := mail.ReadMessage(bytes.NewReader(mailpittest.Raw(t, id)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mid := m.Header.Get("Message-Id")
+		if first == "" {
+			first = mid
+		}
+		if mid == "" || mid != first {
+			t.Errorf("%s got %d copies with Message-IDs %q and %q: a copy sent again must keep its Message-ID", to, len(ids), first, mid)
+		}
+	}
 }

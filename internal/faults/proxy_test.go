@@ -4,7 +4,9 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // tcpProxy forwards connections on a loopback port to target until it is taken down:
@@ -14,6 +16,7 @@ type tcpProxy struct {
 	t      *testing.T
 	target string
 	addr   string
+	delay  atomic.Int64 // nanoseconds each connection waits before it is forwarded: a slow server
 
 	mu    sync.Mutex
 	l     net.Listener
@@ -82,6 +85,7 @@ func (p *tcpProxy) track(c net.Conn, add bool) {
 }
 
 func (p *tcpProxy) forward(in net.Conn) {
+	time.Sleep(time.Duration(p.delay.Load()))
 	out, err := net.Dial("tcp", p.target)
 	if err != nil {
 		_ = in.Close()
