@@ -43,9 +43,9 @@ END;
 $$;
 -- +goose StatementEnd
 
--- The checkout's statement writes the order first and takes the stock last, so the
--- variants' rows stay locked for as little as possible; a line short of stock must then
--- undo the rest of the statement: it calls this, which raises SQLSTATE LB409.
+-- The checkout's statement takes the stock of every line where there is enough; when a
+-- line is short it calls this, which raises SQLSTATE LB409 so that nothing of the
+-- statement stays (the stock taken for the other lines, the order written).
 -- +goose StatementBegin
 CREATE FUNCTION checkout_sold_out() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
