@@ -117,6 +117,10 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 		FetchPollInterval: cmp.Or(opts.PollInterval, 200*time.Millisecond),
 		FetchCooldown:     min(cmp.Or(opts.PollInterval, 200*time.Millisecond), 100*time.Millisecond),
 		JobTimeout:        2 * time.Minute,
+		// An email claimed by a process that died is handed to another after this (River's
+		// default is an hour, long for an order confirmation); above JobTimeout, so a
+		// send still under way is never taken twice.
+		RescueStuckJobsAfter: 5 * time.Minute,
 		// A stop waits this long for emails being sent, then cancels them (they are
 		// retried by whichever process runs next).
 		SoftStopTimeout: 10 * time.Second,
@@ -132,7 +136,7 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 		if err != nil {
 			return nil, err
 		}
-		river.AddWorker(workers, &deliverer{render: r, smtp: srv, from: from, replyTo: opts.Seller.Email, log: log})
+		river.AddWorker(workers, &deliverer{render: r, smtp: srv, from: from, replyTo: opts.Seller.Email, log: log, db: conn.DB})
 		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: cmp.Or(opts.Workers, 4)}}
 		q.working = true
 	default:
@@ -234,6 +238,7 @@ type deliverer struct {
 	from    *mail.Address
 	replyTo string
 	log     *slog.Logger
+	db      *sql.DB // marks a sent email done at once (complete)
 }
 
 func (d *deliverer) Work(ctx context.Context, job *river.Job[emailArgs]) error {
@@ -266,7 +271,30 @@ func (d *deliverer) Work(ctx context.Context, job *river.Job[emailArgs]) error {
 		return err
 	}
 	log.Info("email sent")
+	d.complete(ctx, job, log)
 	return nil
+}
+
+// complete marks the job done in a transaction of its own right after the send, rather
+// than in River's next batch of completions: a crash between the two would send the
+// email again (with the same Message-ID). If this fails, River completes it as usual.
+func (d *deliverer) complete(ctx context.Context, job *river.Job[emailArgs], log *slog.Logger) {
+	if d.db == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err == nil {
+		if _, err = river.JobCompleteTx[*riverdatabasesql.Driver](ctx, tx, job); err == nil {
+			err = tx.Commit()
+		} else {
+			_ = tx.Rollback()
+		}
+	}
+	if err != nil {
+		log.Warn("email sent; marking it done waits for River's batch", "err", err)
+	}
 }
 
 // retryDelay is a River retry policy with a fixed schedule.
