@@ -104,19 +104,8 @@ func (c *Cache) Wrap(route Route, st Stitcher, h gin.HandlerFunc) gin.HandlerFun
 			defer func() { c.leave(key, f, kept) }()
 		}
 		gen := c.Generation()
-		kit.Capture(g)
-		h(g)
-		page, ok := kit.Captured(g)
+		e, ok := c.render(g, route.Lang, st, h, false)
 		if !ok {
-			return
-		}
-		anon, err := st.AnonymousSlots(route.Lang)
-		var e *Entry
-		if err == nil {
-			e, err = newEntry(page, "text/html; charset=utf-8", anon, false)
-		}
-		if err != nil {
-			c.fail(g, err)
 			return
 		}
 		if storable(g) {
@@ -156,19 +145,8 @@ func (c *Cache) WrapOwned(route Route, owner func(*gin.Context) string, st Stitc
 		}
 		gen, r := c.Generation(), c.beginRender(who)
 		defer c.endRender(who, r)
-		kit.Capture(g)
-		h(g)
-		page, ok := kit.Captured(g)
+		e, ok := c.render(g, route.Lang, st, h, true)
 		if !ok {
-			return
-		}
-		anon, err := st.AnonymousSlots(route.Lang)
-		var e *Entry
-		if err == nil {
-			e, err = newEntry(page, "text/html; charset=utf-8", anon, true)
-		}
-		if err != nil {
-			c.fail(g, err)
 			return
 		}
 		e.private = true
@@ -177,6 +155,28 @@ func (c *Cache) WrapOwned(route Route, owner func(*gin.Context) string, st Stitc
 		}
 		c.serve(g, route.Lang, st, e, "miss")
 	}
+}
+
+// render runs h with its page handed over (kit.Capture) and prepares the entry; ok is
+// false when h answered by itself (not a 200 page) or the entry could not be made (then
+// the request has its 500).
+func (c *Cache) render(g *gin.Context, lang string, st Stitcher, h gin.HandlerFunc, fast bool) (*Entry, bool) {
+	kit.Capture(g)
+	h(g)
+	page, ok := kit.Captured(g)
+	if !ok {
+		return nil, false
+	}
+	anon, err := st.AnonymousSlots(lang)
+	var e *Entry
+	if err == nil {
+		e, err = newEntry(page, "text/html; charset=utf-8", anon, fast)
+	}
+	if err != nil {
+		c.fail(g, err)
+		return nil, false
+	}
+	return e, true
 }
 
 // fail answers 500 when a kept page cannot be made or filled (a template bug).
