@@ -190,13 +190,17 @@ func (s *Service) recordFailure(ctx context.Context, ek, ik string) error {
 
 // ipLimiter holds a token bucket per client IP, in this process only.
 type ipLimiter struct {
-	mu sync.Mutex
-	m  map[string]*rate.Limiter
+	mu    sync.Mutex
+	m     map[string]*rate.Limiter
+	rate  rate.Limit
+	burst int
 }
 
 const maxTrackedIPs = 10000
 
-func newIPLimiter() *ipLimiter { return &ipLimiter{m: map[string]*rate.Limiter{}} }
+func newIPLimiter(r rate.Limit, burst int) *ipLimiter {
+	return &ipLimiter{m: map[string]*rate.Limiter{}, rate: r, burst: burst}
+}
 
 // reserve takes a token for ip and returns 0, or how long until one is free.
 func (l *ipLimiter) reserve(ip string, now time.Time) time.Duration {
@@ -207,12 +211,12 @@ func (l *ipLimiter) reserve(ip string, now time.Time) time.Duration {
 		if len(l.m) >= maxTrackedIPs {
 			// A full bucket carries no memory of past requests, so forgetting it is free.
 			for k, v := range l.m {
-				if v.TokensAt(now) >= ipBurst {
+				if v.TokensAt(now) >= float64(l.burst) {
 					delete(l.m, k)
 				}
 			}
 		}
-		lim = rate.NewLimiter(ipRate, ipBurst)
+		lim = rate.NewLimiter(l.rate, l.burst)
 		l.m[ip] = lim
 	}
 	r := lim.ReserveN(now, 1)

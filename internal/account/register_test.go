@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/libres/storefront/internal/apperr"
@@ -90,5 +91,33 @@ func TestRegisterValidates(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM users`); n != 0 {
 		t.Fatalf("%d users after refused sign-ups", n)
+	}
+}
+
+// TestSignupsPerAddress: one address can create a few accounts at once (an office, a
+// family), then must wait; the refused sign-up writes nothing, and another address is
+// not affected.
+func TestSignupsPerAddress(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	register := func(i int, ip string) error {
+		_, err := f.svc.Register(ctx, RegisterInput{Email: fmt.Sprintf("persona%d@example.org", i), Name: "Persona",
+			Password: strongPassword, Lang: "es", AcceptPolicy: true, PolicyVersion: "2026-01", IP: ip})
+		return err
+	}
+	for i := range signupBurst {
+		if err := register(i, "198.51.100.9"); err != nil {
+			t.Fatalf("sign-up %d from one address: %v", i+1, err)
+		}
+	}
+	before := f.count(t, `SELECT count(*) FROM users`)
+	err := register(100, "198.51.100.9")
+	wantErr(t, err, apperr.TooMany, keySignupThrottled)
+	if after := f.count(t, `SELECT count(*) FROM users`); after != before {
+		t.Fatalf("a refused sign-up wrote %d users", after-before)
+	}
+	if err := register(101, "198.51.100.10"); err != nil {
+		t.Fatalf("another address: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/time/rate"
 
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
@@ -34,7 +35,10 @@ type Service struct {
 	db   *sqlx.DB
 	mail notify.Enqueuer
 	opts Options
-	ips  *ipLimiter
+	ips  *ipLimiter // login attempts per address
+	// signups bounds the accounts one address can create (in this process): a burst
+	// for an office or a family behind one address, then one a minute.
+	signups *ipLimiter
 }
 
 // New returns a Service on the pool. mail may be nil for tools that send no email (the
@@ -50,7 +54,8 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 		opts.Now = time.Now
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	return &Service{db: conn, mail: mail, opts: opts, ips: newIPLimiter()}
+	return &Service{db: conn, mail: mail, opts: opts, ips: newIPLimiter(ipRate, ipBurst),
+		signups: newIPLimiter(signupRate, signupBurst)}
 }
 
 // SessionMax is how long a session may live after login: the session cookie's lifetime.
@@ -99,7 +104,16 @@ type RegisterInput struct {
 }
 
 // Message keys for sign-up and consent.
-const keyPolicyRequired = "account.policy.required"
+const (
+	keyPolicyRequired  = "account.policy.required"
+	keySignupThrottled = "account.signup.throttled" // too many accounts from one address
+)
+
+// Sign-ups per address: signupBurst at once, then one every minute.
+const (
+	signupRate  = rate.Limit(1.0 / 60)
+	signupBurst = 5
+)
 
 // Register signs a customer up: the account, the consent record and the verification
 // email are written in one transaction. A taken email is a conflict on the email field
@@ -120,6 +134,12 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (User, error) 
 	}
 	if err := f.err(); err != nil {
 		return User{}, err
+	}
+	if in.IP != "" {
+		if wait := s.signups.reserve(in.IP, s.now()); wait > 0 {
+			minutes := max(1, int(wait.Round(time.Minute)/time.Minute))
+			return User{}, &apperr.Error{Code: apperr.TooMany, Key: keySignupThrottled, Args: []any{minutes}, Err: &throttled{wait}}
+		}
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
