@@ -49,24 +49,14 @@ S3_BUCKET=libres-photos
 S3_REGION=us-east-1
 DEPARTMENT=Antioquia
 
-TMP=""
-PG_DIR=""
-PG_TMP=""
 SRC_STARTED=0
 DST_STARTED=0
 S3_STARTED=0
-PIDS=()
 FAILURES=()
 
+# cleanup_hook stops what main started, the last first (scratch_cleanup runs it).
 # shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-	local status=$?
-	trap '' INT TERM
-	local pid
-	for pid in "${PIDS[@]}"; do
-		stop_pid "$pid" "$TMP"
-		wait "$pid" 2>/dev/null || true
-	done
+cleanup_hook() {
 	if ((S3_STARTED)); then
 		"$DEPLOY/s3.sh" stop "$TMP/s3" || log "could not stop versitygw"
 	fi
@@ -76,18 +66,8 @@ cleanup() {
 	if ((SRC_STARTED)); then
 		"$DEPLOY/pg.sh" stop "$PG_DIR/source" || log "could not stop the source cluster"
 	fi
-	if [[ -n "$TMP" ]]; then
-		if [[ "${KEEP_TMP:-0}" == 1 ]]; then
-			log "kept $TMP${PG_TMP:+ and $PG_TMP}"
-		else
-			rm -rf "$TMP" ${PG_TMP:+"$PG_TMP"}
-		fi
-	fi
-	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch_traps
 
 # fail records a failed check; the drill goes on so that the summary shows every one.
 fail() {
@@ -127,25 +107,10 @@ libres() {
 # start_store NAME DATABASE_URL starts `libres serve` on a free port; its base URL lands
 # in STORE_URL, its pid in STORE_PID (and PIDS, for cleanup).
 start_store() {
-	local name=$1 url=$2 port
-	port=$(free_port)
 	local -a envs
-	mapfile -t envs < <(store_env "$url")
-	env "${envs[@]}" PORT="$port" LIBRES_BASE_URL="http://127.0.0.1:$port" \
-		"$TMP/libres" serve >"$TMP/$name.log" 2>&1 &
-	STORE_PID=$!
-	PIDS+=("$STORE_PID")
-	if ! wait_port "$port" 60 "$STORE_PID"; then
-		tail -n 30 "$TMP/$name.log" >&2 || true
-		die "the $name store did not start listening on 127.0.0.1:$port (log above)"
-	fi
-	STORE_URL="http://127.0.0.1:$port"
-}
-
-# stop_store PID stops a store started by start_store and waits for it.
-stop_store() {
-	stop_pid "$1" "$TMP"
-	wait "$1" 2>/dev/null || true
+	mapfile -t envs < <(store_env "$2")
+	start_libres "$1" http "${envs[@]}"
+	STORE_PID=$LAST_PID
 }
 
 # figures URL prints, one line each, sorted: every table of the public schema with its
@@ -306,7 +271,7 @@ main() {
 	before=$(sql "$SRC_URL" -c "SELECT count(*) FROM orders")
 	start_store source "$SRC_URL"
 	placed=$(place_order "$STORE_URL" "$SRC_URL" || true)
-	stop_store "$STORE_PID"
+	stop_server "$STORE_PID"
 	after=$(sql "$SRC_URL" -c "SELECT count(*) FROM orders")
 	local live_order="yes, by transfer (HTTP ${placed%% *})"
 	if [[ "$placed" != 303* ]] || ((after != before + 1)); then
@@ -376,7 +341,7 @@ main() {
 	check_objects "$DST_URL"
 	((OBJECTS_TOTAL > 0 && OBJECTS_PRESENT == OBJECTS_TOTAL)) ||
 		fail "objects named by the restored database present in the bucket: $OBJECTS_PRESENT of $OBJECTS_TOTAL"
-	stop_store "$STORE_PID"
+	stop_server "$STORE_PID"
 
 	local f=$TMP/figures-source
 	printf '\nbackup drill: pg_dump -Fc of a store with orders, ledger and quotes, restored into a fresh cluster\n\n'

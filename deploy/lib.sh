@@ -139,3 +139,99 @@ install_pinned() {
 	GOBIN="$bindir" go install "$package@$version" >&2 || die "go install $package@$version failed"
 	printf '%s\n' "$bin"
 }
+
+# ensure_tool COMMAND [PACKAGE] succeeds when COMMAND is on the PATH. Otherwise it
+# installs PACKAGE (default: COMMAND) from the distribution with apt-get when running as
+# root, and dies with the command to run when not.
+ensure_tool() {
+	local cmd=$1 pkg=${2:-$1}
+	command -v "$cmd" >/dev/null 2>&1 && return
+	((EUID == 0)) || die "$cmd is not installed; run: sudo apt-get update && sudo apt-get install -y $pkg"
+	log "installing $pkg (apt-get)"
+	apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >&2
+}
+
+# scratch_traps sets up the state and the exit handling of a script that starts
+# its own servers in a temporary directory: TMP (that directory; empty until the script
+# makes it), PG_DIR and PG_TMP (see scratch_pg_dir), PG_STARTED (0; the script sets it to
+# 1 just before `pg.sh start PG_DIR`, so that a start that fails half-way still gets a
+# stop) and PIDS (the processes started in the background, see start_server). On every
+# exit (success, failure; SIGINT and SIGTERM become exits 130 and 143) scratch_cleanup
+# runs. Call it once, before starting anything; the script must have set DEPLOY.
+# shellcheck disable=SC2034 # TMP, PG_DIR, PG_TMP, PG_STARTED, PIDS are the caller's state
+scratch_traps() {
+	TMP=""
+	PG_DIR=""
+	PG_TMP=""
+	PG_STARTED=0
+	PIDS=()
+	trap scratch_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# scratch_cleanup is the EXIT trap scratch_traps sets: it ignores further signals (a
+# second Ctrl-C does not cut it short), stops every process in PIDS (stop_server), runs
+# cleanup_hook when the script defines a function of that name (to stop other clusters
+# or an object store it started), stops the PostgreSQL in PG_DIR when PG_STARTED is 1
+# ($DEPLOY/pg.sh stop), then removes TMP and PG_TMP, or keeps them when KEEP_TMP=1; it
+# exits with the script's status.
+# shellcheck disable=SC2317 # called through the EXIT trap
+scratch_cleanup() {
+	local status=$?
+	trap '' INT TERM
+	local pid
+	for pid in "${PIDS[@]}"; do
+		stop_server "$pid"
+	done
+	! declare -F cleanup_hook >/dev/null || cleanup_hook
+	if ((PG_STARTED)); then
+		"$DEPLOY/pg.sh" stop "$PG_DIR" || log "could not stop PostgreSQL"
+	fi
+	if [[ -n "$TMP" ]]; then
+		if [[ "${KEEP_TMP:-0}" == 1 ]]; then
+			log "kept $TMP${PG_TMP:+ and $PG_TMP}"
+		else
+			rm -rf "$TMP" ${PG_TMP:+"$PG_TMP"}
+		fi
+	fi
+	exit "$status"
+}
+
+# start_server NAME PORT CMD... starts CMD in the background with its output in
+# $TMP/NAME.log and waits up to 60 s for it to listen on 127.0.0.1:PORT; its pid lands in
+# LAST_PID (and PIDS, for scratch_cleanup). If it exits or does not listen in time, the
+# log's last lines are shown and the script dies.
+start_server() {
+	local name=$1 port=$2
+	shift 2
+	"$@" >"$TMP/$name.log" 2>&1 &
+	LAST_PID=$!
+	PIDS+=("$LAST_PID")
+	if ! wait_port "$port" 60 "$LAST_PID"; then
+		tail -n 30 "$TMP/$name.log" >&2 || true
+		die "$name did not start listening on 127.0.0.1:$port (log above)"
+	fi
+}
+
+# stop_server PID stops a process start_server started (stop_pid, which finds $TMP in
+# its command line: the scripts run copies of their binaries from there) and reaps it.
+stop_server() {
+	stop_pid "$1" "$TMP"
+	wait "$1" 2>/dev/null || true
+}
+
+# start_libres NAME SCHEME VAR=VALUE... starts `$TMP/libres serve` (start_server NAME)
+# on a free loopback port with the environment VAR=VALUE..., PORT and LIBRES_BASE_URL
+# SCHEME://127.0.0.1:PORT (http or https: it is served over plain http either way).
+# Its URL lands in STORE_URL, its pid in LAST_PID.
+# shellcheck disable=SC2034 # STORE_URL is the function's result
+start_libres() {
+	local name=$1 scheme=$2 port
+	shift 2
+	port=$(free_port)
+	start_server "$name" "$port" env "$@" PORT="$port" LIBRES_BASE_URL="$scheme://127.0.0.1:$port" \
+		"$TMP/libres" serve
+	STORE_URL="http://127.0.0.1:$port"
+}

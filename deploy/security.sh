@@ -65,63 +65,16 @@ CART_COOKIE=libres_cart
 CUSTOMER_EMAIL=cliente@libres.example
 DEMO_PASSWORD='Libres-demo-2026!'
 
-# ensure_sqlmap installs sqlmap from the distribution when it is missing.
-ensure_sqlmap() {
-	command -v sqlmap >/dev/null 2>&1 && return
-	((EUID == 0)) || die "sqlmap is not installed; run: sudo apt-get update && sudo apt-get install -y sqlmap"
-	log "installing sqlmap (apt-get)"
-	apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlmap >&2
-}
-
-TMP=""
-PG_DIR=""
-PG_TMP=""
-PG_STARTED=0
-PIDS=()
 DB_URL=""
-
-# shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-	local status=$?
-	trap '' INT TERM
-	local pid
-	for pid in "${PIDS[@]}"; do
-		stop_pid "$pid" "$TMP"
-		wait "$pid" 2>/dev/null || true
-	done
-	if ((PG_STARTED)); then
-		"$DEPLOY/pg.sh" stop "$PG_DIR" || log "could not stop PostgreSQL"
-	fi
-	if [[ -n "$TMP" ]]; then
-		if [[ "${KEEP_TMP:-0}" == 1 ]]; then
-			log "kept $TMP"
-		else
-			rm -rf "$TMP" ${PG_TMP:+"$PG_TMP"}
-		fi
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+scratch_traps
 
 # start_store NAME BASE_SCHEME starts `libres serve` on a free port with its log in
 # $TMP/NAME.log; its URL lands in STORE_URL. BASE_SCHEME (http or https) is the scheme of
 # its LIBRES_BASE_URL; it is always served over plain http on loopback.
 start_store() {
-	local name=$1 scheme=$2 port
-	port=$(free_port)
 	mkdir -p "$TMP/media"
-	env DATABASE_URL="$DB_URL" PORT="$port" LIBRES_MEDIA_DIR="$TMP/media" \
-		LIBRES_BASE_URL="$scheme://127.0.0.1:$port" LIBRES_TRUSTED_PROXIES=127.0.0.1 \
-		LIBRES_LOG_LEVEL=info GIN_MODE=release "$TMP/libres" serve >"$TMP/$name.log" 2>&1 &
-	PIDS+=("$!")
-	if ! wait_port "$port" 60 "$!"; then
-		tail -n 30 "$TMP/$name.log" >&2 || true
-		die "$name did not start listening on 127.0.0.1:$port (log above)"
-	fi
-	STORE_URL="http://127.0.0.1:$port"
+	start_libres "$1" "$2" DATABASE_URL="$DB_URL" LIBRES_MEDIA_DIR="$TMP/media" \
+		LIBRES_TRUSTED_PROXIES=127.0.0.1 LIBRES_LOG_LEVEL=info GIN_MODE=release
 }
 
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -tA "$@"; }
@@ -243,7 +196,7 @@ header_pass() {
 }
 
 main() {
-	ensure_sqlmap
+	ensure_tool sqlmap
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-security.XXXXXX")
 	scratch_pg_dir "$TMP" libres-security
 	PG_STARTED=1
@@ -289,6 +242,7 @@ main() {
 	run_sqlmap filters workshop,size,stock,min,max,sort,page \
 		-u "$app/catalogo/$CATEGORY?workshop=&size=${SIZE// /+}&stock=1&min=10000&max=500000&sort=price_asc&page=1"
 	# A refused login is a 401 page, which sqlmap would otherwise take for HTTP auth.
+	# shellcheck disable=SC2054 # 401,429 is one argument of --ignore-code
 	local login=("${same[@]}" --tamper xforwardedfor --ignore-code 401,429 -u "$app/login")
 	run_sqlmap login-email email "${login[@]}" \
 		--data "email=$CUSTOMER_EMAIL&password=$DEMO_PASSWORD"

@@ -71,74 +71,18 @@ DEPARTMENT=Antioquia
 ADD_CARTS=16384
 POOL_STOCK=1000000
 
-# ensure_wrk installs wrk from the distribution when it is missing.
-ensure_wrk() {
-	command -v wrk >/dev/null 2>&1 && return
-	((EUID == 0)) || die "wrk is not installed; run: sudo apt-get update && sudo apt-get install -y wrk"
-	log "installing wrk (apt-get)"
-	apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >&2
-}
-
-TMP=""
-PG_DIR=""
-PG_TMP=""
-PG_STARTED=0
-PIDS=()
 DB_URL=""
 SYNTH_URL=""
-
-# shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-	local status=$?
-	trap '' INT TERM
-	local pid
-	for pid in "${PIDS[@]}"; do
-		stop_pid "$pid" "$TMP"
-		wait "$pid" 2>/dev/null || true
-	done
-	if ((PG_STARTED)); then
-		"$DEPLOY/pg.sh" stop "$PG_DIR" || log "could not stop PostgreSQL"
-	fi
-	if [[ -n "$TMP" ]]; then
-		if [[ "${KEEP_TMP:-0}" == 1 ]]; then
-			log "kept $TMP"
-		else
-			rm -rf "$TMP" ${PG_TMP:+"$PG_TMP"}
-		fi
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# start_server NAME PORT CMD... starts CMD in the background with its output in
-# $TMP/NAME.log and waits for PORT; the pid lands in LAST_PID (and PIDS, for cleanup).
-start_server() {
-	local name=$1 port=$2
-	shift 2
-	"$@" >"$TMP/$name.log" 2>&1 &
-	LAST_PID=$!
-	PIDS+=("$LAST_PID")
-	if ! wait_port "$port" 60 "$LAST_PID"; then
-		tail -n 30 "$TMP/$name.log" >&2 || true
-		die "$name did not start listening on 127.0.0.1:$port (log above)"
-	fi
-}
+scratch_traps
 
 # start_store NAME DATABASE_URL starts `libres serve` on a free port; prints its base URL
 # through STORE_URL and its pid through LAST_PID.
 start_store() {
-	local name=$1 url=$2 port debug=""
-	port=$(free_port)
+	local name=$1 url=$2 debug=""
 	mkdir -p "$TMP/media"
 	[[ "$name" != app ]] || debug=$DEBUG_ADDR
-	start_server "$name" "$port" env DATABASE_URL="$url" PORT="$port" LIBRES_MEDIA_DIR="$TMP/media" \
-		LIBRES_DEBUG_ADDR="$debug" \
-		LIBRES_BASE_URL="http://127.0.0.1:$port" LIBRES_LOG_LEVEL=warn GIN_MODE=release \
-		"$TMP/libres" serve
-	STORE_URL="http://127.0.0.1:$port"
+	start_libres "$name" http DATABASE_URL="$url" LIBRES_MEDIA_DIR="$TMP/media" \
+		LIBRES_DEBUG_ADDR="$debug" LIBRES_LOG_LEVEL=warn GIN_MODE=release
 }
 
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$DB_URL" -tA "$@"; }
@@ -304,7 +248,7 @@ login() {
 }
 
 main() {
-	ensure_wrk
+	ensure_tool wrk
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/libres-bench.XXXXXX")
 	scratch_pg_dir "$TMP" libres-bench
 
