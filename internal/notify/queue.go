@@ -165,6 +165,9 @@ func (q *Queue) Renderer() *Renderer { return q.render }
 // into delivery jobs within a poll interval; otherwise it inserts the job itself. An
 // empty Lang means the shop's default language.
 func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
+	if Undeliverable(m.To) {
+		return nil // a person whose data was deleted (deleted-<id>@invalid): nothing to send
+	}
 	m, err := q.check(m)
 	if err != nil {
 		return err
@@ -177,6 +180,15 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
 		return fmt.Errorf("enqueue email %s: %w", m.Template, err)
 	}
 	return nil
+}
+
+// Undeliverable reports whether to is an address no email can reach: the reserved
+// ".invalid" domain (RFC 2606), which the store gives people whose data it deleted.
+// Such emails are not queued at all, rather than retried until they are discarded.
+func Undeliverable(to string) bool {
+	to = strings.ToLower(strings.TrimSpace(to))
+	domain := to[strings.LastIndexByte(to, '@')+1:]
+	return domain == "invalid" || strings.HasSuffix(domain, ".invalid")
 }
 
 // check fills in the default language and renders m, so a bad message fails the

@@ -287,3 +287,25 @@ func proxy(t *testing.T, addr, target string) {
 		}
 	}()
 }
+
+// TestEnqueueSkipsErasedAddresses: an email to a person whose data was deleted
+// (deleted-<id>@invalid) is not queued at all, so nothing retries it for days.
+func TestEnqueueSkipsErasedAddresses(t *testing.T) {
+	conn := dbtest.New(t)
+	q, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", Seller: seller, ShopURL: "https://libres.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(context.Background(), conn, func(tx *sqlx.Tx) error {
+		return q.Enqueue(context.Background(), tx, reset("deleted-42@INVALID", "es"))
+	})
+	if err != nil {
+		t.Fatalf("Enqueue to an erased address = %v, want nothing done", err)
+	}
+	if js := jobs(t, conn); len(js) != 0 {
+		t.Errorf("jobs for an erased address: %+v", js)
+	}
+	if !notify.Undeliverable(" deleted-7@invalid ") || notify.Undeliverable("ana@invalid.co") {
+		t.Errorf("Undeliverable: wrong for the reserved domain or a real one")
+	}
+}
