@@ -73,7 +73,7 @@ func runQuotePhone(t *testing.T, s store, browser context.Context, a artifacts, 
 			if err := logIn(ctx, j.staff, demoAdmin, "/admin", "Administración"); err != nil {
 				return err
 			}
-			for _, p := range []string{"/admin/quotes", "/admin/quotes/board", "/admin/companies"} {
+			for _, p := range []string{"/admin/quotes", "/admin/quotes/board", "/admin/companies", "/admin/privacy"} {
 				if err := navigateOK(ctx, j.staff.base+p); err != nil {
 					return err
 				}
