@@ -99,7 +99,7 @@ func serve(t *testing.T) fixture {
 	f := fixture{sink: &sink{}, parser: &parser{Stripe: st}, logs: logs}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), kit.LimitBody(64<<20))
+	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), k.LimitBody(kit.BodyLimit{Method: http.MethodPost, Path: hooks.Path, Max: hooks.MaxBody, Raw: true}))
 	h := &hooks.Handler{Log: log, Stripe: f.parser, Sink: f.sink}
 	h.Routes(r)
 	srv := httptest.NewServer(r)

@@ -179,10 +179,16 @@ func (k *Kit) HandlePrivate(h func(c *gin.Context, lang string) error) gin.Handl
 // ErrBadRequest marks input a page cannot make sense of (400 page).
 var ErrBadRequest = errors.New("bad request")
 
-// StatusOf is the HTTP status for an error: apperr's table, plus 400 for ErrBadRequest.
+// StatusOf is the HTTP status for an error: apperr's table, plus 400 for ErrBadRequest
+// and 413/415 for a refused request body (LimitBody).
 func StatusOf(err error) int {
-	if errors.Is(err, ErrBadRequest) {
+	switch {
+	case errors.Is(err, ErrBadRequest):
 		return http.StatusBadRequest
+	case errors.Is(err, ErrBodyTooLarge):
+		return http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrBodyType):
+		return http.StatusUnsupportedMediaType
 	}
 	return apperr.Status(apperr.CodeOf(err))
 }

@@ -152,7 +152,7 @@ func (s *Site) Engine() *gin.Engine {
 	// login throttle by sending one. (Validated at start-up by config.)
 	_ = r.SetTrustedProxies(s.TrustedProxies)
 	k := s.Kit
-	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), kit.LimitBody(maxUploadBody))
+	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), k.LimitBody(bodyLimits...))
 	if s.Deps.Accounts != nil {
 		// Who is logged in matters on every page now (the cart is theirs); a visitor
 		// without a session cookie costs nothing.
@@ -183,6 +183,7 @@ func (s *Site) Engine() *gin.Engine {
 	if s.Deps.Accounts != nil {
 		sessioned := r.Group("")
 		s.Accounts.Routes(sessioned)
+		s.Accounts.PrivacyRoutes(sessioned) // deletion requests by email, for guests too (Ley 1581)
 		// The back offices: login first, then the role; each room checks ownership of
 		// what it touches (a lead's workshops) itself.
 		s.Studio.Routes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)))
@@ -215,8 +216,26 @@ func (s *Site) Engine() *gin.Engine {
 	return r
 }
 
-// maxUploadBody bounds a multipart request: several photos of up to media.MaxUploadBytes.
-const maxUploadBody = 64 << 20
+// bodyLimits are the routes whose request body is not an ordinary form: those that
+// take files, with what they may send, and the webhook. Every other route, a new one
+// included, takes urlencoded forms of up to kit.MaxFormBytes and refuses multipart
+// bodies (TestBodyLimits walks the route list and checks each).
+var bodyLimits = []kit.BodyLimit{
+	{Method: http.MethodPost, Path: "/studio/products/:id/photos", Max: maxPhotosBody, Files: true},
+	{Method: http.MethodPost, Path: "/admin/products/:id/photos", Max: maxPhotosBody, Files: true},
+	{Method: http.MethodPost, Path: "/corporate/quotes", Max: maxQuoteFilesBody, Files: true},
+	{Method: http.MethodPost, Path: "/admin/quotes/:id/price", Max: quote.MaxFileSize + kit.MaxFormBytes, Files: true},
+	{Method: http.MethodPost, Path: hooks.Path, Max: hooks.MaxBody, Raw: true},
+}
+
+const (
+	// maxPhotosBody bounds one photo upload: several photos of up to
+	// media.MaxUploadBytes each (the handler cuts each file at that).
+	maxPhotosBody = 64 << 20
+	// maxQuoteFilesBody bounds a quote request with its files (up to quote.MaxFileSize
+	// each, checked by the handler): three at the limit, or more smaller ones.
+	maxQuoteFilesBody = 64 << 20
+)
 
 // sessions adapts the account service to the kit's session lookup.
 type sessions struct{ a *account.Service }
