@@ -244,24 +244,25 @@ func (s *Service) erase(ctx context.Context, tx *sqlx.Tx, r userRow) (int, error
 	for _, o := range orderIDs {
 		related = append(related, "order:"+strconv.FormatInt(o, 10))
 	}
-	if err := scrubCopies(ctx, tx, r, email, name, phones, orderIDs, related); err != nil {
+	if err := scrubCopies(ctx, tx, r.ID, r.Email, []string{r.Name}, email, name, phones, orderIDs, related); err != nil {
 		return 0, err
 	}
 	return len(orderIDs), nil
 }
 
-// scrubCopies replaces copies of the person's email, name and phones in free text:
-// the email wherever it appears in the audit log (it is distinctive), the name and
-// phones only in the rows about the person (a short name like "Ana" would damage
-// others' text).
+// scrubCopies replaces copies of the person's email (oldEmail), names and phones in
+// free text: the email wherever it appears in the audit log (it is distinctive), the
+// names and phones only in the rows about the person (a short name like "Ana" would
+// damage others' text). id is the person's user id (-1 for a guest: no user).
 // related names the audit entities about the person besides their user ("order:12",
 // "company:3").
-func scrubCopies(ctx context.Context, tx *sqlx.Tx, r userRow, email, name string, phones []string, orderIDs pq.Int64Array, related pq.StringArray) error {
-	id := r.ID
+func scrubCopies(ctx context.Context, tx *sqlx.Tx, id int64, oldEmail string, oldNames []string, email, name string, phones []string, orderIDs pq.Int64Array, related pq.StringArray) error {
 	type pair struct{ old, new string }
-	pairs := []pair{{r.Email, email}}
-	if len(strings.TrimSpace(r.Name)) >= 3 {
-		pairs = append(pairs, pair{r.Name, name})
+	pairs := []pair{{oldEmail, email}}
+	for _, n := range oldNames {
+		if len(strings.TrimSpace(n)) >= 3 {
+			pairs = append(pairs, pair{n, name})
+		}
 	}
 	for _, p := range phones {
 		pairs = append(pairs, pair{p, ""})
@@ -271,7 +272,7 @@ func scrubCopies(ctx context.Context, tx *sqlx.Tx, r userRow, email, name string
 		// Case-insensitive literal patterns: an email is the same address in any case.
 		pat, jpat := regexp.QuoteMeta(p.old), regexp.QuoteMeta(jsonText(p.old))
 		jn := jsonText(p.new)
-		isEmail := strings.EqualFold(p.old, r.Email)
+		isEmail := strings.EqualFold(p.old, oldEmail)
 		// Audit entries: by or about the person or their orders, or (for the email)
 		// any entry holding it.
 		const auditSQL = `UPDATE audit_log SET actor_email = regexp_replace(actor_email, $1, $2, 'gi'),

@@ -39,6 +39,8 @@ type Service struct {
 	// signups bounds the accounts one address can create (in this process): a burst
 	// for an office or a family behind one address, then one a minute.
 	signups *ipLimiter
+	// guestRequests bounds the deletion links one address can ask for (guest_privacy.go).
+	guestRequests *ipLimiter
 }
 
 // New returns a Service on the pool. mail may be nil for tools that send no email (the
@@ -55,7 +57,7 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	return &Service{db: conn, mail: mail, opts: opts, ips: newIPLimiter(ipRate, ipBurst),
-		signups: newIPLimiter(signupRate, signupBurst)}
+		signups: newIPLimiter(signupRate, signupBurst), guestRequests: newIPLimiter(guestRequestRate, guestRequestBurst)}
 }
 
 // SessionMax is how long a session may live after login: the session cookie's lifetime.
