@@ -1,8 +1,8 @@
 // Package faults holds tests that break the store's parts while it runs — PostgreSQL
-// restarted, the SMTP server gone, the process killed, Stripe failing — against real
-// services on loopback, and print what the store survived. Each test starts its own
-// PostgreSQL cluster (it stops and starts it) and runs the store as a real `libres
-// serve` process.
+// restarted, the SMTP server gone, the process killed, Stripe failing, the object store
+// down — against real services on loopback, and print what the store survived. Each
+// test starts its own PostgreSQL cluster (it stops and starts it) and runs the store as
+// a real `libres serve` process.
 package faults
 
 import (

@@ -1,6 +1,7 @@
 package studio
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -33,14 +34,43 @@ func (h *Handler) addPhotos(c *gin.Context, lang string) error {
 		err = apperr.Fields(map[string]string{"photos": "photo.none"})
 	}
 	if err == nil {
-		_, err = h.Editor.AddPhotos(c.Request.Context(), scope(c), actor(c), p.ID, h.Photos, uploads)
+		_, err = h.Editor.AddPhotos(c.Request.Context(), scope(c), actor(c), p.ID, reportingStore{h.Photos}, uploads)
 	}
 	if err != nil {
+		if e := apperr.As(err); e != nil && e.Key == keyStoreUnavailable {
+			h.Log.Warn("photo upload refused: the photo store failed", "product_id", p.ID, "err", err)
+		}
 		return h.photoFailed(c, lang, p, err)
 	}
 	h.SetFlash(c, "ok", "studio.photos.added")
 	kit.Redirect(c, h.Base+"/products/"+strconv.FormatInt(p.ID, 10)+"#photos")
 	return nil
+}
+
+// reportingStore marks the photo store's own failures (the object store down or
+// failing): the lead is told the photos cannot be stored now, beside the photo field of
+// the editor they were on, rather than shown an error page that loses it. Nothing is
+// recorded for such an upload; renditions stored before the failure are
+// content-addressed and reused by the retry.
+type reportingStore struct{ media.Store }
+
+const keyStoreUnavailable = "photo.store_unavailable"
+
+func (s reportingStore) Put(ctx context.Context, key string, body []byte, contentType string) error {
+	return storeFailed(s.Store.Put(ctx, key, body, contentType))
+}
+
+func (s reportingStore) Exists(ctx context.Context, key string) (bool, error) {
+	ok, err := s.Store.Exists(ctx, key)
+	return ok, storeFailed(err)
+}
+
+func storeFailed(err error) error {
+	if err == nil || apperr.As(err) != nil || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &apperr.Error{Code: apperr.Unavailable, Key: keyStoreUnavailable,
+		Fields: map[string]string{"photos": "photo.field.store_unavailable"}, Err: err}
 }
 
 // spoolUploads copies every file part named field to a temporary file, refusing one
