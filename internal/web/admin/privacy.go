@@ -18,6 +18,7 @@ func (h *Handler) privacyRoutes(r gin.IRouter) {
 	r.GET("/privacy", h.HandlePrivate(h.deletionList))
 	r.GET("/privacy/:id", h.HandlePrivate(h.deletionConfirm))
 	r.POST("/privacy/:id", h.HandlePrivate(h.deletionRun))
+	h.guestPrivacyRoutes(r)
 }
 
 // DeletionListView is /admin/privacy: who asked for their data to be deleted, and when.
@@ -26,9 +27,9 @@ type DeletionListView struct {
 	Rows []DeletionRow
 }
 
-// DeletionRow is one open request.
+// DeletionRow is one open request: of an account (UserID) or of a guest (GuestID).
 type DeletionRow struct {
-	UserID               int64
+	UserID, GuestID      int64
 	Name, Email, Role    string
 	Requested, ActionURL string
 }
@@ -43,6 +44,9 @@ func (h *Handler) deletionList(c *gin.Context, lang string) error {
 		v.Rows = append(v.Rows, DeletionRow{UserID: p.UserID, Name: p.Name, Email: p.Email,
 			Role: h.T(lang, "admin.role."+string(p.Role)), Requested: localTime(p.RequestedAt),
 			ActionURL: withLang(c, privacyPath+"/"+itoa(p.UserID))})
+	}
+	if err := h.addGuestRows(c, lang, &v); err != nil {
+		return err
 	}
 	p := h.page(c, lang, "admin.privacy.title")
 	p.Data = v

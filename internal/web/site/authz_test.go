@@ -135,6 +135,7 @@ type authzFixture struct {
 	workshopA  int64
 	productA   int64
 	victimID   int64 // a customer admin routes may disable, with an open deletion request
+	guestReqID int64 // an open deletion request of a guest (no account)
 	orderID    int64 // an order admin routes act on (made on first use)
 	n          int
 	cookieName string
@@ -167,6 +168,10 @@ func newAuthzFixture(t *testing.T) *authzFixture {
 	}
 	f.victimID = victim.ID
 	testDB.MustExec(`INSERT INTO deletion_requests (user_id, requested_at) VALUES ($1, now())`, victim.ID)
+	if err := testDB.GetContext(ctx, &f.guestReqID, `INSERT INTO deletion_requests (email, requested_at) VALUES ($1, now()) RETURNING id`,
+		fmt.Sprintf("guest-%d@libres.test", time.Now().UnixNano())); err != nil {
+		t.Fatal(err)
+	}
 	f.corporateB, f.companyID = authzCompanies(t)
 	f.quoteID, f.fileID, f.paymentID = authzQuote(t, f.workshopA)
 	// The photos made for :photo routes go again, so other tests see the product as it was.
@@ -231,6 +236,8 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 			v, owned = f.workshopA, true
 		case prev == "users" || prev == "privacy":
 			v = f.victimID
+		case prev == "guests":
+			v = f.guestReqID
 		case prev == "categories":
 			v = 1
 		case prev == "orders":
