@@ -12,21 +12,26 @@ const outage = 3 * time.Second
 
 // TestPostgresRestartUnderLoad stops PostgreSQL (fast: connections cut, transactions
 // rolled back) while shoppers browse, fill carts and check out, and starts it again
-// a few seconds later. Every request during the outage is answered, with a 503 page
-// that says when to come back, never a 500 and never a hang; the same process serves
-// orders again once PostgreSQL is back; every order a shopper saw placed exists once,
-// no order is half-written, stock adds up, and the ledger reconciles.
+// a few seconds later, while Stripe delivers card checkouts' completion events. Every
+// request during the outage is answered, with a 503 page that says when to come back,
+// never a 500 and never a hang (a webhook gets a 503, so Stripe delivers it again); the
+// same process serves orders again once PostgreSQL is back; every order a shopper saw
+// placed exists once, every card order whose event was delivered is paid once, no order
+// is half-written, stock adds up, and the ledger reconciles.
 func TestPostgresRestartUnderLoad(t *testing.T) {
 	t.Parallel()
 	c := startCluster(t)
-	s := newStore(t, c, map[string]string{"LIBRES_PAGE_CACHE_MB": "0"}) // every page reads the database
+	s := newStore(t, c, cardEnv(t, map[string]string{"LIBRES_PAGE_CACHE_MB": "0"})) // every page reads the database
 	conn := s.open()
 	cat := seedCatalog(t, conn)
 	s.start()
 
+	hooks := newWebhooks(t, s, conn, cat, [3]int{3, 6, 2})
 	l := startLoad(s.url, cat, 3)
 	defer l.halt()
+	hooks.start(t, func() phase { return phase(l.phase.Load()) })
 	l.waitPlaced(t, before, 3, 30*time.Second)
+	hooks.waitAcked(t, 3, 30*time.Second)
 
 	l.set(during)
 	down := time.Now()
@@ -37,6 +42,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	up := time.Now()
 	l.waitPlaced(t, after, 3, 30*time.Second)
 	l.halt()
+	hooks.wait(t, 30*time.Second)
 
 	if _, err := conn.ExecContext(context.Background(), `SELECT 1`); err != nil {
 		t.Fatalf("the test's own connection after the restart: %v", err)
@@ -88,6 +94,21 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	orders := checkOrders(t, conn)
 	if orders < len(placed) {
 		t.Errorf("%d orders in the store, %d seen placed", orders, len(placed))
+	}
+
+	// Webhooks: refused with a 503 while the database was down (none lost to a 2xx),
+	// applied once when delivered again.
+	paid, twice := hooks.check(t, conn)
+	t.Logf("webhooks during the PostgreSQL restart: %s; %d orders paid, %d paid twice", hooks.figure(), paid, twice)
+	if n := hooks.count(during, http.StatusServiceUnavailable); n == 0 {
+		t.Errorf("no webhook delivery answered 503 during the outage (%s)", hooks.summary())
+	}
+	for _, ph := range []phase{before, during, after} {
+		for _, st := range []int{0, http.StatusInternalServerError} {
+			if n := hooks.count(ph, st); n > 0 {
+				t.Errorf("%d webhook deliveries answered %d (0: no answer); want 2xx, or 503 while the database is down (%s)", n, st, hooks.summary())
+			}
+		}
 	}
 	s.reconcile()
 }

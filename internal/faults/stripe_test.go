@@ -135,7 +135,7 @@ func TestStripeFailingOnCheckout(t *testing.T) {
 		proxy.next(faults...)
 		sh := newShopper(s.url)
 		started := time.Now()
-		placed := placeCard(t, sh, cat)
+		placed := placeCard(t, sh, cat, "tarjeta@faults.test")
 		shop(sh, placed)
 		calls := proxy.since(from)
 		var ks []string
@@ -202,14 +202,14 @@ func TestStripeFailingOnCheckout(t *testing.T) {
 	checkOrders(t, conn)
 }
 
-// placeCard fills a cart and places the order for card payment; it returns the answer
-// to placing.
-func placeCard(t *testing.T, sh *shopper, cat catalog) reply {
+// placeCard fills a cart and places the order for card payment by email; it returns
+// the answer to placing.
+func placeCard(t *testing.T, sh *shopper, cat catalog, email string) reply {
 	t.Helper()
 	if r, err := sh.do(http.MethodPost, "/carrito", url.Values{"variant": {strconv.FormatInt(cat.variants[0], 10)}, "quantity": {"1"}}); err != nil || r.status != http.StatusSeeOther {
 		t.Fatalf("add to cart: %d %v", r.status, err)
 	}
-	form := checkoutForm("tarjeta@faults.test")
+	form := checkoutForm(email)
 	form.Set("payment_method", "card")
 	r, err := sh.do(http.MethodPost, "/pagar", form)
 	total, ok := r.doc.Find(`input[name="quoted_total"]`).Attr("value")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/web/kit"
 )
@@ -98,6 +99,14 @@ func (h *Handler) handleStripe(c *gin.Context) {
 		}
 	}
 	if err := sink.ApplyEvent(c.Request.Context(), ev); err != nil {
+		if apperr.CodeOf(err) == apperr.Unavailable {
+			// The database restarting: not a fault of the store's code. Stripe delivers
+			// the event again, as after any answer but a 2xx.
+			log.Warn("webhook event not applied: database unreachable; Stripe will deliver it again", what, "err", err)
+			c.Header("Retry-After", "5")
+			c.String(http.StatusServiceUnavailable, "unavailable, retry later\n")
+			return
+		}
 		log.Error("webhook event not applied; Stripe will deliver it again", what, "err", err)
 		c.String(http.StatusInternalServerError, "not applied, retry later\n")
 		return

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -223,6 +226,30 @@ func TestWebhookSinkFailureAsksForRetry(t *testing.T) {
 	}
 	if logs := f.logs.String(); !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "database unreachable") {
 		t.Errorf("sink failure not logged as an error:\n%s", logs)
+	}
+}
+
+// While the database restarts, a delivery is refused with a 503 (the store is not
+// broken, the event comes again later) and no error is logged.
+func TestWebhookDatabaseDownAsksForRetryLater(t *testing.T) {
+	f := serve(t)
+	f.sink.fail = fmt.Errorf("apply payment event: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
+	payload, sig := stripetest.SignedEvent(t, whsec, "checkout.session.completed", completed())
+	req, err := http.NewRequest(http.MethodPost, f.url, bytes.NewReader(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Stripe-Signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("status = %d, Retry-After %q; want 503 with Retry-After so that Stripe delivers again", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if logs := f.logs.String(); strings.Contains(logs, "msg=\"webhook event not applied;") {
+		t.Errorf("database outage logged as the store's own failure:\n%s", logs)
 	}
 }
 
