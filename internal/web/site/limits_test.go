@@ -1,16 +1,25 @@
 package site
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/gin-gonic/gin"
 
+	"github.com/libres/storefront/internal/account"
+	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/order"
+	"github.com/libres/storefront/internal/seed"
 	"github.com/libres/storefront/internal/web/hooks"
 	"github.com/libres/storefront/internal/web/kit"
 )
@@ -199,4 +208,182 @@ func dbChecksums(t *testing.T) map[string]string {
 		out[table] = sum
 	}
 	return out
+}
+
+// TestAbuseLimitsWriteNothing: each limit a visitor can hit answers a 4xx with a message
+// and leaves the whole database as it was (the refused request only; what led up to
+// it, a cart filled or sign-ups made, is outside the comparison). Login throttling
+// itself is TestLoginAbuse; here, that a throttled login writes nothing.
+func TestAbuseLimitsWriteNothing(t *testing.T) {
+	ctx := context.Background()
+	unchanged := func(t *testing.T, what string, before map[string]string, status int) {
+		t.Helper()
+		after := dbChecksums(t)
+		for table, sum := range before {
+			if after[table] != sum {
+				t.Errorf("%s wrote to %s: %s -> %s", what, table, sum, after[table])
+			}
+		}
+		if !t.Failed() {
+			t.Logf("%s: %d, 0 rows written", what, status)
+		}
+	}
+	alert := func(doc *goquery.Document) string { return text(doc.Find(".form-alert")) }
+
+	t.Run("photos", func(t *testing.T) {
+		lead, err := account.UserByEmail(ctx, testDB, "lead@libres.example")
+		if err != nil || len(lead.WorkshopIDs) == 0 {
+			t.Fatalf("demo lead: %v", err)
+		}
+		var product int64
+		if err := testDB.GetContext(ctx, &product, `SELECT id FROM products WHERE workshop_id = $1 ORDER BY id LIMIT 1`, lead.WorkshopIDs[0]); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, leadSession(t, lead.ID))
+		for _, tt := range []struct {
+			what, name string
+			body       []byte
+		}{
+			{fmt.Sprintf("a photo of %d MB + 1 byte", media.MaxUploadBytes>>20), "grande.jpg",
+				append([]byte("\xff\xd8\xff\xe0"), make([]byte, media.MaxUploadBytes-3)...)},
+			{"a text file named .jpg (sniffed, not an image)", "texto.jpg", []byte("esto no es una foto\n")},
+			{"an SVG named .png", "dibujo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)},
+		} {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			w, _ := mw.CreateFormFile("photos", tt.name)
+			_, _ = w.Write(tt.body)
+			_ = mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/studio/products/%d/photos", testURL, product), &buf)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			before := dbChecksums(t)
+			res, doc := b.send(req)
+			if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(alert(doc), tt.name) {
+				t.Errorf("%s: %d %q, want 422 naming the file", tt.what, res.StatusCode, alert(doc))
+			}
+			unchanged(t, "upload of "+tt.what, before, res.StatusCode)
+		}
+	})
+
+	t.Run("sign-up rate limit", func(t *testing.T) {
+		b := newBrowser(t, "")
+		for i := range 8 {
+			email := fmt.Sprintf("alta-%d-%d@libres.test", i, time.Now().UnixNano())
+			before := dbChecksums(t)
+			res, doc := b.post("/registro", url.Values{"name": {"Persona de prueba"}, "email": {email},
+				"password": {"caballo-correcto-bateria-grapa-2026"}, "accept_policy": {"1"}})
+			if res.StatusCode == http.StatusSeeOther {
+				continue // within the burst: an account made
+			}
+			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(alert(doc), " min") {
+				t.Fatalf("sign-up %d: %d %q, want 429 saying how long to wait", i+1, res.StatusCode, alert(doc))
+			}
+			if v, _ := doc.Find(`input[name="email"]`).Attr("value"); v != email {
+				t.Errorf("the refused sign-up lost the email typed: %q", v)
+			}
+			unchanged(t, fmt.Sprintf("sign-up %d from one address", i+1), before, res.StatusCode)
+			return
+		}
+		t.Fatal("8 sign-ups from one address in a row, none refused")
+	})
+
+	t.Run("login throttled", func(t *testing.T) {
+		u := newUser(t, account.RoleCustomer)
+		b := newBrowser(t, "")
+		for i := range 5 {
+			b.post("/login", url.Values{"email": {u.Email}, "password": {fmt.Sprintf("equivocada-%d-clave", i)}})
+		}
+		before := dbChecksums(t)
+		res, _ := b.post("/login", url.Values{"email": {u.Email}, "password": {seed.DemoPassword}})
+		if res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("right password after 5 wrong ones: %d, want 429", res.StatusCode)
+		}
+		for _, c := range res.Cookies() {
+			if c.Name == testSrv.Kit.SessionCookieName() && c.MaxAge >= 0 {
+				t.Errorf("a throttled login set a session cookie")
+			}
+		}
+		unchanged(t, "login with the right password while throttled", before, res.StatusCode)
+	})
+
+	t.Run("order look-up rate limit", func(t *testing.T) {
+		b := newBrowser(t, "")
+		for i := range 12 {
+			before := dbChecksums(t)
+			res, doc := b.post("/pedido", url.Values{"number": {fmt.Sprintf("LB-%06d", i)}, "email": {"nadie@libres.test"}})
+			if res.StatusCode == http.StatusNotFound {
+				continue
+			}
+			if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" || alert(doc) == "" {
+				t.Fatalf("look-up %d: %d %q, want 429 with a message", i+1, res.StatusCode, alert(doc))
+			}
+			if v, _ := doc.Find(`input[name="number"]`).Attr("value"); v != fmt.Sprintf("LB-%06d", i) {
+				t.Errorf("the refused look-up lost the number typed: %q", v)
+			}
+			unchanged(t, fmt.Sprintf("order look-up %d from one address", i+1), before, res.StatusCode)
+			return
+		}
+		t.Fatal("12 order look-ups from one address in a row, none refused")
+	})
+
+	t.Run("cart caps", func(t *testing.T) {
+		variants := limitsProduct(t, order.MaxLines+1)
+		s := newShopper(t, testURL)
+		for _, v := range variants[:order.MaxLines] {
+			if res, doc := s.do(http.MethodPost, "/carrito", url.Values{"variant": {fmt.Sprint(v)}, "quantity": {"1"}}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("add line: %d %q", res.StatusCode, alert(doc))
+			}
+		}
+		for _, tt := range []struct {
+			what, path string
+			form       url.Values
+			status     int
+		}{
+			{fmt.Sprintf("line %d of a cart", order.MaxLines+1), "/carrito",
+				url.Values{"variant": {fmt.Sprint(variants[order.MaxLines])}, "quantity": {"1"}}, http.StatusConflict},
+			{fmt.Sprintf("adding %d of one size", order.MaxQuantity+1), "/carrito",
+				url.Values{"variant": {fmt.Sprint(variants[0])}, "quantity": {fmt.Sprint(order.MaxQuantity + 1)}}, http.StatusUnprocessableEntity},
+			{fmt.Sprintf("changing a line to %d", order.MaxQuantity+1), "/carrito/cantidad",
+				url.Values{"variant": {fmt.Sprint(variants[0])}, "quantity": {fmt.Sprint(order.MaxQuantity + 1)}}, http.StatusUnprocessableEntity},
+		} {
+			before := dbChecksums(t)
+			res, doc := s.do(http.MethodPost, tt.path, tt.form)
+			if res.StatusCode != tt.status || alert(doc) == "" {
+				t.Errorf("%s: %d %q, want %d with a message", tt.what, res.StatusCode, alert(doc), tt.status)
+			}
+			unchanged(t, tt.what, before, res.StatusCode)
+		}
+	})
+}
+
+// limitsProduct makes an active product with n sizes, 10 of each in stock, removed
+// (with any cart lines) when the test ends.
+func limitsProduct(t *testing.T, n int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var product int64
+	slug := fmt.Sprintf("limites-%d", time.Now().UnixNano())
+	err := testDB.GetContext(ctx, &product, `INSERT INTO products (slug, workshop_id, category_id, title_es, title_en, status, price_minor, published_at)
+		SELECT $1, w.id, (SELECT min(id) FROM categories), 'Prueba de límites', 'Limits test', 'active', 1000000, now()
+		FROM workshops w WHERE w.active ORDER BY w.id LIMIT 1 RETURNING id`, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { testDB.MustExec(`DELETE FROM products WHERE id = $1`, product) })
+	var ids []int64
+	if err := testDB.SelectContext(ctx, &ids, `INSERT INTO variants (product_id, sku, size, stock_on_hand, position)
+		SELECT $1, $2 || '-' || i, 'T' || i, 10, i FROM generate_series(1, $3) AS i RETURNING id`, product, strings.ToUpper(slug), n); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func leadSession(t *testing.T, userID int64) string {
+	t.Helper()
+	token, err := testAccounts.CreateSession(context.Background(), userID, "127.0.0.1", "limits-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
 }
