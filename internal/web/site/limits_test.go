@@ -96,6 +96,9 @@ func TestBodyLimits(t *testing.T) {
 		switch {
 		case special && l.Files:
 			add("upload over the route's limit", "multipart/form-data; boundary=limits", l.Max+1, false, http.StatusRequestEntityTooLarge)
+			// Chunked, the upload is cut at the limit while the handler reads it; the
+			// handler refuses it (413 or 422, its form's message).
+			add("upload over the route's limit, chunked", "multipart/form-data; boundary=limits", l.Max+1, true, 0)
 		case special && l.Raw:
 			add("JSON over its limit", "application/json", l.Max+1, false, http.StatusRequestEntityTooLarge)
 		default:
@@ -129,6 +132,10 @@ func TestBodyLimits(t *testing.T) {
 			continue
 		}
 		res.Body.Close()
+		if p.want == 0 && (res.StatusCode == http.StatusRequestEntityTooLarge || res.StatusCode == http.StatusUnprocessableEntity) {
+			refused[res.StatusCode]++
+			continue
+		}
 		if res.StatusCode != p.want {
 			t.Errorf("%s (%s, %d bytes): %d, want %d", p.route, p.what, p.size, res.StatusCode, p.want)
 			continue
@@ -146,9 +153,13 @@ func TestBodyLimits(t *testing.T) {
 	if written > 0 {
 		t.FailNow()
 	}
-	n := refused[http.StatusRequestEntityTooLarge] + refused[http.StatusUnsupportedMediaType]
-	t.Logf("%d write routes × over-limit bodies: %d answered 4xx (413: %d, 415: %d), 0 rows written (%d tables compared whole)",
-		writeRoutes, n, refused[http.StatusRequestEntityTooLarge], refused[http.StatusUnsupportedMediaType], len(before))
+	n := 0
+	for _, k := range refused {
+		n += k
+	}
+	t.Logf("%d write routes × over-limit bodies: %d answered 4xx (413: %d, 415: %d, 422: %d), 0 rows written (%d tables compared whole)",
+		writeRoutes, n, refused[http.StatusRequestEntityTooLarge], refused[http.StatusUnsupportedMediaType],
+		refused[http.StatusUnprocessableEntity], len(before))
 }
 
 // placeholders fills a route's remaining parameters with a value of no object.
