@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -141,7 +142,7 @@ func (k *Kit) LimitBody(routes ...BodyLimit) gin.HandlerFunc {
 			return
 		}
 		l, ok := special[r.Method+" "+c.FullPath()]
-		multipart := strings.HasPrefix(strings.ToLower(c.ContentType()), "multipart/")
+		multipart := isMultipart(r.Header.Get("Content-Type"))
 		limit := int64(MaxFormBytes)
 		switch {
 		case ok && l.Raw, ok && l.Files && multipart:
@@ -169,6 +170,16 @@ func (k *Kit) LimitBody(routes ...BodyLimit) gin.HandlerFunc {
 		r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
 		c.Next()
 	}
+}
+
+// isMultipart reads a Content-Type as net/http's multipart parser does (spaces, case and
+// parameters do not hide it).
+func isMultipart(ct string) bool {
+	d, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		d = strings.ToLower(strings.TrimSpace(ct))
+	}
+	return strings.HasPrefix(d, "multipart/")
 }
 
 func (k *Kit) refuseBody(c *gin.Context, l BodyLimit, err error, limit int64) {
