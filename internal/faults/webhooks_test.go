@@ -224,6 +224,13 @@ func (w *webhooks) halt() {
 	<-w.done
 }
 
+// hungCount is how many deliveries got no answer within requestBound.
+func (w *webhooks) hungCount() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.hung
+}
+
 // count is how many deliveries in phase p were answered status (0: no answer).
 func (w *webhooks) count(p phase, status int) int {
 	w.mu.Lock()
@@ -336,8 +343,8 @@ func (w *webhooks) figure() string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d card orders' completion events, %d deliveries: %d not acknowledged (503 during the fault: %d, no answer: %d, 500: %d), "+
+	return fmt.Sprintf("%d card orders' completion events, %d deliveries: %d not acknowledged (503 during the fault: %d, no answer: %d, hung: %d, 500: %d), "+
 		"%d redeliveries until a 2xx, %d duplicates after it",
-		len(w.events), sent, refused, w.answers[during][503], w.total(0), w.total(500),
+		len(w.events), sent, refused, w.answers[during][503], w.total(0), w.hung, w.total(500),
 		w.redone, w.dups)
 }
