@@ -14,9 +14,9 @@ import (
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, axe, html, lighthouse)
 //
-// The eight parts run at the same time: Lighthouse spends most of its time waiting for
+// The nine parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
 // visited one after the other (the checkout part's card path runs beside its two
@@ -108,6 +108,12 @@ func TestBrowser(t *testing.T) {
 		audit := newLiveAudit(a, axeSrc(t), axeRep)
 		t.Run("desktop", func(t *testing.T) { runQuote(t, s, browser, a, audit) })
 		t.Run("phone", func(t *testing.T) { runQuotePhone(t, s, browser, a, audit) })
+		audit.vnu(t, e, vnuRep)
+	})
+
+	part(t, &parts, "privacy", func(t *testing.T) {
+		audit := newLiveAudit(a, axeSrc(t), axeRep)
+		t.Run("phone", func(t *testing.T) { runPrivacy(t, s, browser, a, audit) })
 		audit.vnu(t, e, vnuRep)
 	})
 

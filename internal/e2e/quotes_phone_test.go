@@ -12,8 +12,9 @@ import (
 // runQuotePhone is TestBrowser/quote/phone: the demo company's buyer, the sewing lead
 // and staff open the corporate pages on a phone — the buyer's quotes, the request form
 // and every demo quote (one per stage: requested, quoted with a proof, declined, in
-// production, settled), the lead's jobs and each job, staff's quotes, a quote and the
-// production board — and each is audited there (axe, the reflow check, vnu).
+// production, settled), the lead's jobs and each job, staff's quotes, a quote, the
+// production board, the companies and the deletion requests (those four in Spanish and
+// in English) — and each is audited there (axe, the reflow check, vnu).
 func runQuotePhone(t *testing.T, s store, browser context.Context, a artifacts, audit *liveAudit) {
 	vp := phone
 	j := &quoteJourney{t: t, s: s, audit: audit,
@@ -73,12 +74,22 @@ func runQuotePhone(t *testing.T, s store, browser context.Context, a artifacts, 
 			if err := logIn(ctx, j.staff, demoAdmin, "/admin", "Administración"); err != nil {
 				return err
 			}
+			// Each in Spanish and in English (?lang=en, as the language switcher does).
 			for _, p := range []string{"/admin/quotes", "/admin/quotes/board", "/admin/companies", "/admin/privacy"} {
-				if err := navigateOK(ctx, j.staff.base+p); err != nil {
-					return err
-				}
-				if err := j.check(ctx, j.staff, "quote-phone"+strings.ReplaceAll(p, "/", "-")); err != nil {
-					return err
+				for _, lang := range []string{"", "en"} {
+					u, name := p, "quote-phone"+strings.ReplaceAll(p, "/", "-")
+					if lang != "" {
+						u, name = p+"?lang="+lang, name+"-"+lang
+					}
+					if err := navigateOK(ctx, j.staff.base+u); err != nil {
+						return err
+					}
+					if got, err := eval[string](ctx, `document.documentElement.lang`); err != nil || got != map[string]string{"": "es", "en": "en"}[lang] {
+						return fmt.Errorf("%s is in %q (%v)", u, got, err)
+					}
+					if err := j.check(ctx, j.staff, name); err != nil {
+						return err
+					}
 				}
 			}
 			if err := navigateOK(ctx, j.staff.base+"/admin/quotes"); err != nil {
