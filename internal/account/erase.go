@@ -230,6 +230,10 @@ func (s *Service) erase(ctx context.Context, tx *sqlx.Tx, r userRow) (int, error
 		{"login failures", `DELETE FROM login_failures WHERE key = $1`, []any{"email:" + strings.ToLower(r.Email)}},
 		{"consents", `UPDATE consents SET ip = '' WHERE user_id = $1`, []any{id}},
 		{"deletion request", `UPDATE deletion_requests SET handled_at = $2 WHERE user_id = $1 AND handled_at IS NULL`, []any{id, now}},
+		// Asked by email as well (guest_privacy.go): the links and a guest request of the address.
+		{"deletion links", `DELETE FROM guest_tokens WHERE email = $1`, []any{r.Email}},
+		{"guest request", `UPDATE deletion_requests SET handled_at = coalesce(handled_at, $2), email = $3
+			WHERE user_id IS NULL AND email = $1`, []any{r.Email, now, email}},
 		{"company contact", `UPDATE companies SET contact_name = '', contact_email = '', contact_phone = ''
 			WHERE lower(contact_email) = lower($1)`, []any{r.Email}},
 		// Emails already delivered to the person: the queue keeps them a day.

@@ -264,6 +264,14 @@ func TestGuestDeletionLinks(t *testing.T) {
 	if gs, _ := s.svc.PendingGuestDeletions(ctx); slices.ContainsFunc(gs, func(g GuestDeletion) bool { return g.Email == acct }) {
 		t.Errorf("an account's address listed as a guest request")
 	}
+	// The account's erasure takes the links asked by email too.
+	waitDelivered(t, f.db)
+	if _, err := s.svc.DeletePersonalData(ctx, s.admin, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if l := leaks(t, f.db, acct); len(l) > 0 {
+		t.Errorf("%s still in %v after the account's erasure", acct, l)
+	}
 
 	// An order still in progress: staff's erasure is refused and changes nothing.
 	busy := mailpittest.Address(t)
