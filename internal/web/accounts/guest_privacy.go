@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -81,7 +82,7 @@ func (h *Handler) guestConfirm(c *gin.Context, lang string) error {
 	if _, err := h.Accounts.ConfirmGuestDeletion(c.Request.Context(), token); err != nil {
 		return h.renderGuestConfirm(c, lang, token, account.GuestLink{}, err)
 	}
-	kit.Redirect(c, kit.WithQuery(account.GuestConfirmPath(lang), "token="+token))
+	kit.Redirect(c, kit.WithQuery(account.GuestConfirmPath(lang), "token="+url.QueryEscape(token)))
 	return nil
 }
 
@@ -99,7 +100,7 @@ func (h *Handler) renderGuestConfirm(c *gin.Context, lang, token string, l accou
 	}
 	pg := h.PrivatePage(c, lang, h.T(lang, "privacy.confirm.title"), guestAlt(account.GuestConfirmPath))
 	if v.Token != "" {
-		pg.SwitchURL = kit.WithQuery(account.GuestConfirmPath(kit.OtherLang(lang)), "token="+token)
+		pg.SwitchURL = kit.WithQuery(account.GuestConfirmPath(kit.OtherLang(lang)), "token="+url.QueryEscape(token))
 	}
 	pg.Data = v
 	return h.Render(c, status, "account/privacy_confirm", pg)
