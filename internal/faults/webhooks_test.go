@@ -109,14 +109,14 @@ const tick = 100 * time.Millisecond
 
 func (w *webhooks) run() {
 	defer close(w.done)
-	t := time.NewTicker(tick)
-	defer t.Stop()
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
 	var released [3]int
 	for {
 		select {
 		case <-w.stop:
 			return
-		case <-t.C:
+		case <-ticker.C:
 		}
 		// One new event per tick while the phase's share lasts (the shares of phases
 		// already over are released too: nothing is left behind).
