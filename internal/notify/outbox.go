@@ -92,14 +92,15 @@ func (mv *mover) move(ctx context.Context) (int, error) {
 		slices.SortFunc(rows, func(a, b outboxRow) int { return int(a.ID - b.ID) })
 		params := make([]river.InsertManyParams, 0, len(rows))
 		for _, r := range rows {
-			var m Message
-			if err := json.Unmarshal(r.Message, &m); err != nil {
+			var w emailWire // the row is a Message; its data is passed on as it is
+			if err := json.Unmarshal(r.Message, &w); err != nil || !validData(w.Data) {
 				// Only put writes rows; one that cannot be read could never be sent,
 				// and kept it would stop every email after it.
 				mv.q.log.Error("email outbox row unreadable; dropped", "id", r.ID, "err", err)
 				continue
 			}
-			params = append(params, river.InsertManyParams{Args: emailArgs{m}, InsertOpts: mv.q.insertOpts()})
+			args := emailArgs{Message: Message{To: w.To, Lang: w.Lang, Template: w.Template}, data: w.Data}
+			params = append(params, river.InsertManyParams{Args: args, InsertOpts: mv.q.insertOpts()})
 		}
 		if len(params) == 0 {
 			return nil
@@ -113,6 +114,12 @@ func (mv *mover) move(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// validData reports whether an outbox row's data is what a Message's data encodes to:
+// a JSON object, or null.
+func validData(d json.RawMessage) bool {
+	return len(d) > 0 && (d[0] == '{' || string(d) == "null")
 }
 
 // start runs the mover until stop: a full batch is followed by the next at once, else

@@ -316,10 +316,13 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 //   - cart: the cart row is locked, and kept only if its version ($52, xmin) is the
 //     one read: under READ COMMITTED the lock waits for a change in progress and then
 //     checks the row as that change left it; a changed cart writes nothing;
-//   - locked, taken: the lines' variants ($41, $42: ids and quantities) are locked in
-//     id order, so concurrent checkouts cannot deadlock, and each line's quantity is
-//     taken where the stock (as the checkout before this one left it) has it;
-//   - then (o waits for taken: its condition counts taken's rows) the order with its id
+//   - taken: take_stock (migrations/00015) takes each line's quantity ($41, $42: ids
+//     and quantities) where the stock (as the checkout before this one left it) has
+//     it, one UPDATE by primary key per line in variant-id order, so concurrent
+//     checkouts cannot deadlock and none reads the other variants' pages (a join here
+//     was planned as a scan of the whole variants table, on which checkouts of a
+//     campaign queued for each other's page locks);
+//   - then (o waits for taken: its condition reads taken's count) the order with its id
 //     and number ($53, $1, read beforehand), its line snapshots and reservations
 //     (arrays indexed by line), its "placed" and "email_queued" events, a logged-in
 //     shopper's consent ($47 NULL: none), the email ($54: the outbox message, NULL when
@@ -337,20 +340,14 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit', 'on', true)),
 	cart AS (
 		SELECT id FROM carts WHERE id = $51 AND xmin = $52::text::xid AND EXISTS (SELECT 1 FROM later) FOR UPDATE),
-	locked AS (
-		SELECT v.id, x.q FROM variants v JOIN unnest($41::bigint[], $42::int[]) AS x(id, q) ON x.id = v.id
-		WHERE EXISTS (SELECT 1 FROM cart) ORDER BY v.id FOR NO KEY UPDATE OF v),
-	taken AS (
-		UPDATE variants v SET stock_on_hand = v.stock_on_hand - k.q FROM locked k
-		WHERE v.id = k.id AND v.stock_on_hand >= k.q
-		RETURNING 1),
+	taken AS (SELECT take_stock($41::bigint[], $42::int[]) AS lines FROM cart),
 	o AS (
 		INSERT INTO orders (id, number, status, payment_method, user_id, email, name, phone, lang, department, city,
 			address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor, total_minor,
 			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
 		OVERRIDING SYSTEM VALUE
 		SELECT $53, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20,
-			$21, $22, $23 FROM cart WHERE (SELECT count(*) FROM taken) >= 0
+			$21, $22, $23 FROM cart WHERE (SELECT lines FROM taken) >= 0
 		RETURNING id),
 	l AS (
 		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
@@ -385,7 +382,7 @@ const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit',
 		SELECT (SELECT count(*) FROM o) AS orders, (SELECT count(*) FROM l) + (SELECT count(*) FROM r)
 			+ (SELECT count(*) FROM e) + (SELECT count(*) FROM consent) + (SELECT count(*) FROM mail)
 			+ (SELECT count(*) FROM emptied) + (SELECT count(*) FROM placed) AS rows)
-	SELECT w.orders AS placed, CASE WHEN w.orders = 0 OR (SELECT count(*) FROM taken) = cardinality($41::bigint[])
+	SELECT w.orders AS placed, CASE WHEN w.orders = 0 OR (SELECT lines FROM taken) = cardinality($41::bigint[])
 		THEN true ELSE checkout_sold_out() END AS ok
 	FROM written w`
 

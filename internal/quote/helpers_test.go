@@ -140,7 +140,7 @@ func (f *fixture) mails(t *testing.T, to, template, status string) int {
 	t.Helper()
 	var n int
 	const q = `SELECT count(*) FROM river_job WHERE kind = 'email' AND args->>'to' = $1 AND args->>'template' = $2
-		AND ($3 = '' OR args->'data'->>'Status' = $3)`
+		AND ($3 = '' OR (args->>'data')::jsonb->>'Status' = $3)`
 	if err := f.db.Get(&n, q, to, template, status); err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func TestMovesFromEveryStatus(t *testing.T) {
 				count := func() (int, int) {
 					var a, m int
 					_ = f.db.Get(&a, `SELECT count(*) FROM audit_log WHERE entity = 'quote' AND entity_id = $1::text`, q.ID)
-					_ = f.db.Get(&m, `SELECT count(*) FROM river_job WHERE args->'data'->>'Number' = $1`, q.Number)
+					_ = f.db.Get(&m, `SELECT count(*) FROM river_job WHERE (args->>'data')::jsonb->>'Number' = $1`, q.Number)
 					return a, m
 				}
 				audits, mails = count()

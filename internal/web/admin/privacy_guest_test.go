@@ -41,7 +41,7 @@ func guestOrder(t *testing.T, email, name string) int64 {
 func mailedLink(t *testing.T, to, template string) string {
 	t.Helper()
 	var link string
-	const q = `SELECT args->'data'->>'Link' FROM river_job WHERE kind = 'email' AND args->>'to' = $1 AND args->>'template' = $2
+	const q = `SELECT (args->>'data')::jsonb->>'Link' FROM river_job WHERE kind = 'email' AND args->>'to' = $1 AND args->>'template' = $2
 		ORDER BY id DESC LIMIT 1`
 	if err := testDB.Get(&link, q, to, template); err != nil {
 		t.Fatalf("no %s email to %s: %v", template, to, err)

@@ -129,7 +129,7 @@ func TestSignupCreatesPendingCompany(t *testing.T) {
 		t.Fatalf("company = %+v, %v", co, err)
 	}
 	var mails int
-	const q = `SELECT count(*) FROM river_job WHERE kind = 'email' AND args->>'template' = $1 AND args->'data'->>'NIT' = $2`
+	const q = `SELECT count(*) FROM river_job WHERE kind = 'email' AND args->>'template' = $1 AND (args->>'data')::jsonb->>'NIT' = $2`
 	if err := testDB.Get(&mails, q, "company_signup", "900.123.456-8"); err != nil || mails == 0 {
 		t.Errorf("staff emails about the sign-up: %d, %v", mails, err)
 	}
