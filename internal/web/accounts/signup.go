@@ -42,6 +42,9 @@ func (h *Handler) signup(c *gin.Context, lang string) error {
 		IP: c.ClientIP()})
 	if err != nil {
 		if status := h.Fail(f, lang, err); status != 0 {
+			if wait := kit.RetryAfterOf(err); wait > 0 {
+				c.Header("Retry-After", itoa(int(wait.Seconds())+1))
+			}
 			return h.renderSignup(c, lang, status, f)
 		}
 		return err

@@ -3,6 +3,7 @@ package corporate
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
@@ -68,6 +69,9 @@ func (h *Handler) signup(c *gin.Context, lang string) error {
 			err = signupError(nil, inTx)
 		}
 		if status := h.Fail(f, lang, err); status != 0 {
+			if wait := kit.RetryAfterOf(err); wait > 0 {
+				c.Header("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+			}
 			return h.renderSignup(c, lang, status, f)
 		}
 		return err

@@ -286,8 +286,9 @@ func TestAbuseLimitsWriteNothing(t *testing.T) {
 			if res.StatusCode == http.StatusSeeOther {
 				continue // within the burst: an account made
 			}
-			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(alert(doc), " min") {
-				t.Fatalf("sign-up %d: %d %q, want 429 saying how long to wait", i+1, res.StatusCode, alert(doc))
+			if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(alert(doc), " min") || res.Header.Get("Retry-After") == "" {
+				t.Fatalf("sign-up %d: %d %q (Retry-After %q), want 429 saying how long to wait", i+1, res.StatusCode, alert(doc),
+					res.Header.Get("Retry-After"))
 			}
 			if v, _ := doc.Find(`input[name="email"]`).Attr("value"); v != email {
 				t.Errorf("the refused sign-up lost the email typed: %q", v)
