@@ -253,20 +253,30 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// Catalog pages are kept rendered while a connection listens for catalog changes
 	// (every replica drops its pages on each); it stops with the server.
 	pages := pagecache.New(pagecache.Options{MaxBytes: int64(cfg.PageCacheMB) << 20, Log: log})
+	if !cfg.Web {
+		pages = nil // nothing to keep
+	}
 	go func() {
 		if err := pages.Listen(ctx, cfg.DatabaseURL); err != nil {
 			log.Error("page cache off", "err", err)
 		}
 	}()
-	srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
-		Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
-		Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages})
-	if err != nil {
-		return err
+	var handler http.Handler
+	if cfg.Web {
+		srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
+			Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
+			Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages})
+		if err != nil {
+			return err
+		}
+		handler = srv.Handler()
+	} else {
+		log.Info("web off (LIBRES_WEB=false): a worker process; the port answers only /healthz and /readyz")
+		handler = probesOnly(conn, log)
 	}
 	hs := &http.Server{
 		Addr:              fmt.Sprintf(":%d", cfg.Port),
-		Handler:           srv.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -295,6 +305,29 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// probesOnly is a worker process's handler: /healthz (alive) and /readyz (the
+// database answers), 404 for the rest, so an orchestrator can probe it like a web one.
+func probesOnly(conn *sqlx.DB, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "application/json")
+		if err := conn.PingContext(ctx); err != nil {
+			log.Warn("readiness: database unreachable", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = io.WriteString(w, `{"status":"unavailable","database":"unreachable"}`)
+			return
+		}
+		_, _ = io.WriteString(w, `{"status":"ok","database":"ok"}`)
+	})
+	return mux
 }
 
 // newServer completes d with what every server has (catalog, templates, configuration)

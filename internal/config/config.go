@@ -38,6 +38,7 @@ type Config struct {
 	SMTPURL        string // smtp://[user:pass@]host:port, smtps://…; empty: emails wait in the queue
 	MailFrom       string // From header of the store's emails
 	Workers        bool   // run the background workers (email delivery) in this process
+	Web            bool   // serve the store; false: only /healthz and /readyz (a worker process)
 	PageCacheMB    int    // memory for rendered catalog pages; 0: render every request
 	DebugAddr      string // loopback host:port for /debug/pprof; empty: off
 	Stripe         Stripe
@@ -94,6 +95,7 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"SMTP_URL", "(empty: emails are queued and wait; `make run` starts Mailpit)", "mail server: smtp://[user:pass@]host:port (STARTTLS when offered; add ?starttls=required to insist), or smtps://host:465 for implicit TLS"},
 	{"LIBRES_MAIL_FROM", "Libres <no-reply@HOST of LIBRES_BASE_URL>", "From address of the store's emails"},
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
+	{"LIBRES_WEB", "true", "serve the store in this process; false for worker-only processes (PORT then answers only /healthz and /readyz)"},
 	{"LIBRES_DEBUG_ADDR", "(empty: off)", "loopback host:port (e.g. 127.0.0.1:6060) serving Go's /debug/pprof profiles; never on the public listener"},
 	{"LIBRES_PAGE_CACHE_MB", "64", "memory in MB for catalog pages kept rendered (dropped on every catalog change, on every replica); 0: render every request"},
 	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
@@ -209,6 +211,10 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, &Error{"LIBRES_MAIL_FROM", c.MailFrom, "want an address such as Libres <no-reply@libres.example.co>"})
 	}
 	c.Workers = boolean("LIBRES_WORKERS", true)
+	c.Web = boolean("LIBRES_WEB", true)
+	if !c.Web && !c.Workers {
+		errs = append(errs, &Error{"LIBRES_WEB", "false", "with LIBRES_WORKERS=false too this process would do nothing: turn one on"})
+	}
 	c.PageCacheMB = integer("LIBRES_PAGE_CACHE_MB", 64, 0, 4096)
 	if c.DebugAddr = str("LIBRES_DEBUG_ADDR", ""); c.DebugAddr != "" {
 		host, _, err := net.SplitHostPort(c.DebugAddr)
@@ -374,6 +380,7 @@ func (c Config) Print(w io.Writer) {
 		{"SMTP_URL", maskURL(c.SMTPURL)},
 		{"LIBRES_MAIL_FROM", c.MailFrom},
 		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
+		{"LIBRES_WEB", strconv.FormatBool(c.Web)},
 		{"LIBRES_PAGE_CACHE_MB", strconv.Itoa(c.PageCacheMB)},
 		{"LIBRES_TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ",")},
 		{"STRIPE_SECRET_KEY", maskSecret(c.Stripe.SecretKey)},
