@@ -103,6 +103,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return reconcileCmd(ctx, cfg, args[1:], stdout)
 	case "media":
 		return mediaCmd(ctx, cfg, log, args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, stdout)
 	default:
 		return errUsage
 	}
