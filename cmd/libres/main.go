@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -25,6 +26,7 @@ import (
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/metrics"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
@@ -213,6 +215,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return err
 	}
+	// Metrics (LIBRES_METRICS_ADDR) on a listener of their own, served until the process
+	// ends (through the grace period); nil when off, which every hook takes.
+	var mx *metrics.Metrics
+	if cfg.MetricsAddr != "" {
+		mx = metrics.New(metrics.Options{DB: conn.DB, Log: log.With("component", "metrics")})
+		ln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener (LIBRES_METRICS_ADDR): %w", err)
+		}
+		ms := mx.Server(cfg.MetricsAddr, cfg.MetricsToken)
+		go func() { _ = ms.Serve(ln) }()
+		defer ms.Close()
+		log.Info("metrics", "addr", ln.Addr().String(), "token", cfg.MetricsToken != "")
+		queue.OnSendFailure(mx.EmailFailed)
+	}
 	defer func() {
 		wctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		defer cancel()
@@ -232,7 +249,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 			WebhookSecret: cfg.Stripe.WebhookSecret, APIURL: cfg.Stripe.APIURL, Log: log}); err != nil {
 			return err
 		}
-		card = stripe
+		card = mx.Payments(stripe)
 	} else {
 		log.Info("card payment off (no STRIPE_SECRET_KEY): shoppers pay by transfer or on delivery")
 	}
@@ -258,6 +275,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if !cfg.Web {
 		pages = nil // nothing to keep
 	}
+	mx.PageCache(pages)
 	go func() {
 		if err := pages.Listen(ctx, cfg.DatabaseURL); err != nil {
 			log.Error("page cache off", "err", err)
@@ -267,7 +285,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if cfg.Web {
 		srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
 			Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
-			Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages})
+			Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages, Metrics: mx})
 		if err != nil {
 			return err
 		}

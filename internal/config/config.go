@@ -41,6 +41,8 @@ type Config struct {
 	Web            bool   // serve the store; false: only /healthz and /readyz (a worker process)
 	PageCacheMB    int    // memory for rendered catalog pages; 0: render every request
 	DebugAddr      string // loopback host:port for /debug/pprof; empty: off
+	MetricsAddr    string // host:port of the listener serving /metrics; empty: off
+	MetricsToken   string // when set, /metrics wants Authorization: Bearer <token>
 	Stripe         Stripe
 	Orders         Orders
 }
@@ -97,6 +99,8 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"LIBRES_WORKERS", "true", "run background workers (email delivery) in this process; false for web-only replicas"},
 	{"LIBRES_WEB", "true", "serve the store in this process; false for worker-only processes (PORT then answers only /healthz and /readyz)"},
 	{"LIBRES_DEBUG_ADDR", "(empty: off)", "loopback host:port (e.g. 127.0.0.1:6060) serving Go's /debug/pprof profiles; never on the public listener"},
+	{"LIBRES_METRICS_ADDR", "(empty: off)", "host:port of a separate listener serving Prometheus /metrics (e.g. :9090); the public PORT never serves it (docs/operations.md)"},
+	{"LIBRES_METRICS_TOKEN", "(empty: no token)", "when set (16 characters or more), /metrics answers only requests with Authorization: Bearer <token>"},
 	{"LIBRES_PAGE_CACHE_MB", "64", "memory in MB for catalog pages kept rendered (dropped on every catalog change, on every replica); 0: render every request"},
 	{"STRIPE_SECRET_KEY", "(empty: card payment off, manual payment only)", "Stripe secret key, sk_test_… or sk_live_… (a restricted rk_… key needs Checkout Sessions and Refunds write access)"},
 	{"STRIPE_WEBHOOK_SECRET", "(required with STRIPE_SECRET_KEY)", "signing secret (whsec_…) of the webhook endpoint https://HOST/webhooks/stripe, created with API version 2023-10-16 (docs/payments.md)"},
@@ -221,6 +225,18 @@ func Load(getenv func(string) string) (Config, error) {
 		if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 			errs = append(errs, &Error{"LIBRES_DEBUG_ADDR", c.DebugAddr, "want a loopback address such as 127.0.0.1:6060 (profiles are not for the public)"})
 		}
+	}
+	c.MetricsAddr, c.MetricsToken = str("LIBRES_METRICS_ADDR", ""), str("LIBRES_METRICS_TOKEN", "")
+	if c.MetricsAddr != "" {
+		_, port, err := net.SplitHostPort(c.MetricsAddr)
+		if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 1 || p > 65535 {
+			errs = append(errs, &Error{"LIBRES_METRICS_ADDR", c.MetricsAddr, "want host:port such as :9090 or 127.0.0.1:9090"})
+		} else if p == c.Port {
+			errs = append(errs, &Error{"LIBRES_METRICS_ADDR", c.MetricsAddr, "want a port other than PORT: metrics are never on the public listener"})
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, &Error{"LIBRES_METRICS_TOKEN", "****", "want 16 characters or more (or none)"})
 	}
 	if v := str("LIBRES_TRUSTED_PROXIES", ""); v != "" {
 		for _, p := range strings.Split(v, ",") {
@@ -382,6 +398,8 @@ func (c Config) Print(w io.Writer) {
 		{"LIBRES_WORKERS", strconv.FormatBool(c.Workers)},
 		{"LIBRES_WEB", strconv.FormatBool(c.Web)},
 		{"LIBRES_PAGE_CACHE_MB", strconv.Itoa(c.PageCacheMB)},
+		{"LIBRES_METRICS_ADDR", c.MetricsAddr},
+		{"LIBRES_METRICS_TOKEN", mask(c.MetricsToken)},
 		{"LIBRES_TRUSTED_PROXIES", strings.Join(c.TrustedProxies, ",")},
 		{"STRIPE_SECRET_KEY", maskSecret(c.Stripe.SecretKey)},
 		{"STRIPE_WEBHOOK_SECRET", maskSecret(c.Stripe.WebhookSecret)},

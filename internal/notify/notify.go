@@ -26,6 +26,28 @@ type Message struct {
 	Lang     string         `json:"lang"` // "es" or "en"
 	Template string         `json:"template"`
 	Data     map[string]any `json:"data"`
+	// RequestID is the id of the web request that caused the email (kit.RequestID);
+	// Enqueue and Encode take it from their context (WithRequestID) when empty. It
+	// travels in the delivery job's metadata and the worker logs it, so one grep follows
+	// a request to its emails.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+type requestIDKey struct{}
+
+// WithRequestID returns ctx carrying id, the web request it serves: emails enqueued
+// with it carry the id into their delivery jobs.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	if id == "" {
+		return ctx
+	}
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID is the request id ctx carries (WithRequestID), or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }
 
 // Enqueuer queues a message inside the caller's transaction.
@@ -41,5 +63,5 @@ type Enqueuer interface {
 // caller then enqueues m in a transaction.
 type Encoder interface {
 	Enqueuer
-	Encode(m Message) (msg []byte, ok bool, err error)
+	Encode(ctx context.Context, m Message) (msg []byte, ok bool, err error)
 }

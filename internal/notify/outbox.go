@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -36,11 +37,12 @@ type mover struct {
 var _ Encoder = (*Queue)(nil)
 
 // Encode checks and renders m as Enqueue does and returns its outbox message, when the
-// queue uses the outbox (Options.Work).
-func (q *Queue) Encode(m Message) ([]byte, bool, error) {
+// queue uses the outbox (Options.Work). The message keeps ctx's request id.
+func (q *Queue) Encode(ctx context.Context, m Message) ([]byte, bool, error) {
 	if q.outbox == nil {
 		return nil, false, nil
 	}
+	m.RequestID = cmp.Or(m.RequestID, RequestID(ctx))
 	m, err := q.check(m)
 	if err != nil {
 		return nil, false, err
@@ -100,7 +102,7 @@ func (mv *mover) move(ctx context.Context) (int, error) {
 				continue
 			}
 			args := emailArgs{Message: Message{To: w.To, Lang: w.Lang, Template: w.Template}, data: w.Data}
-			params = append(params, river.InsertManyParams{Args: args, InsertOpts: mv.q.insertOpts()})
+			params = append(params, river.InsertManyParams{Args: args, InsertOpts: mv.q.insertOpts(w.RequestID)})
 		}
 		if len(params) == 0 {
 			return nil

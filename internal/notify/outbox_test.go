@@ -122,7 +122,7 @@ func TestEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, err := enqueueOnly.Encode(reset("ana@example.co", "es")); ok || err != nil {
+	if _, ok, err := enqueueOnly.Encode(context.Background(), reset("ana@example.co", "es")); ok || err != nil {
 		t.Errorf("Encode on a queue without Work: ok %v, err %v; want false, nil", ok, err)
 	}
 	opts.Work = true
@@ -130,14 +130,14 @@ func TestEncode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, ok, err := working.Encode(notify.Message{To: "ana@example.co", Template: "account_reset",
+	msg, ok, err := working.Encode(context.Background(), notify.Message{To: "ana@example.co", Template: "account_reset",
 		Data: map[string]any{"Name": "Ana", "Link": "https://libres.test/clave?token=x"}})
 	if !ok || err != nil || !strings.Contains(string(msg), `"lang":"es"`) {
 		t.Errorf("Encode = %s, %v, %v; want the message with the default language", msg, ok, err)
 	}
 	bad := reset("ana@example.co", "es")
 	bad.Template = "nope"
-	if _, _, err := working.Encode(bad); err == nil || !strings.Contains(err.Error(), "nope") {
+	if _, _, err := working.Encode(context.Background(), bad); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Errorf("Encode of an unknown template = %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -72,7 +73,25 @@ type Queue struct {
 	working     bool
 	outbox      *mover // nil: Enqueue inserts River jobs directly
 	log         *slog.Logger
+	failed      *failureHook // shared with the deliverer
 }
+
+// failureHook is what OnSendFailure sets; nil until then.
+type failureHook struct{ f atomic.Pointer[func(permanent bool)] }
+
+func (h *failureHook) call(permanent bool) {
+	if h == nil {
+		return
+	}
+	if f := h.f.Load(); f != nil {
+		(*f)(permanent)
+	}
+}
+
+// OnSendFailure has f told of every failed delivery attempt (metrics): permanent when
+// the email is not tried again (the server refused it for good), else it is retried.
+// It may be called while the worker runs.
+func (q *Queue) OnSendFailure(f func(permanent bool)) { q.failed.f.Store(&f) }
 
 var _ Enqueuer = (*Queue)(nil)
 
@@ -98,6 +117,13 @@ type emailWire struct {
 	Lang     string          `json:"lang"`
 	Template string          `json:"template"`
 	Data     json.RawMessage `json:"data"`
+	// RequestID is read from outbox rows (a Message); a job keeps it in its metadata.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// jobMeta is an email job's River metadata.
+type jobMeta struct {
+	RequestID string `json:"request_id,omitempty"`
 }
 
 func (a emailArgs) MarshalJSON() ([]byte, error) {
@@ -158,7 +184,7 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := &Queue{db: conn, render: r, maxAttempts: cmp.Or(opts.MaxAttempts, 25), log: log}
+	q := &Queue{db: conn, render: r, maxAttempts: cmp.Or(opts.MaxAttempts, 25), log: log, failed: &failureHook{}}
 	if opts.Work {
 		q.stmts = db.NewStatements(conn)
 		q.outbox = &mover{q: q, every: cmp.Or(opts.PollInterval, 200*time.Millisecond)}
@@ -192,7 +218,7 @@ func NewQueue(conn *sqlx.DB, opts Options) (*Queue, error) {
 		if err != nil {
 			return nil, err
 		}
-		river.AddWorker(workers, &deliverer{render: r, smtp: srv, from: from, replyTo: opts.Seller.Email, log: log, db: conn.DB})
+		river.AddWorker(workers, &deliverer{render: r, smtp: srv, from: from, replyTo: opts.Seller.Email, log: log, db: conn.DB, failed: q.failed})
 		cfg.Queues = map[string]river.QueueConfig{QueueName: {MaxWorkers: cmp.Or(opts.Workers, 4)}}
 		q.working = true
 	default:
@@ -224,6 +250,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
 	if Undeliverable(m.To) {
 		return nil // a person whose data was deleted (deleted-<id>@invalid): nothing to send
 	}
+	m.RequestID = cmp.Or(m.RequestID, RequestID(ctx))
 	m, err := q.check(m)
 	if err != nil {
 		return err
@@ -231,7 +258,7 @@ func (q *Queue) Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) error {
 	if q.outbox != nil {
 		return q.outbox.put(ctx, tx, m)
 	}
-	_, err = q.client.InsertTx(ctx, tx.Tx, emailArgs{Message: m}, q.insertOpts())
+	_, err = q.client.InsertTx(ctx, tx.Tx, emailArgs{Message: m}, q.insertOpts(m.RequestID))
 	if err != nil {
 		return fmt.Errorf("enqueue email %s: %w", m.Template, err)
 	}
@@ -259,8 +286,13 @@ func (q *Queue) check(m Message) (Message, error) {
 	return m, nil
 }
 
-func (q *Queue) insertOpts() *river.InsertOpts {
-	return &river.InsertOpts{Queue: QueueName, MaxAttempts: q.maxAttempts}
+// insertOpts are an email job's options; requestID (may be empty) goes in its metadata.
+func (q *Queue) insertOpts(requestID string) *river.InsertOpts {
+	o := &river.InsertOpts{Queue: QueueName, MaxAttempts: q.maxAttempts}
+	if requestID != "" {
+		o.Metadata, _ = json.Marshal(jobMeta{RequestID: requestID})
+	}
+	return o
 }
 
 // Start begins moving the outbox into jobs (Options.Work) and delivering (Work and
@@ -307,14 +339,21 @@ type deliverer struct {
 	replyTo string
 	log     *slog.Logger
 	db      *sql.DB // marks a sent email done at once (complete)
+	failed  *failureHook
 }
 
 func (d *deliverer) Work(ctx context.Context, job *river.Job[emailArgs]) error {
 	m := job.Args.Message
 	log := d.log.With("job", job.ID, "template", m.Template, "attempt", job.Attempt)
+	var meta jobMeta
+	if json.Unmarshal(job.Metadata, &meta) == nil && meta.RequestID != "" {
+		// The request that queued the email: grep request_id=… follows it here.
+		log = log.With("request_id", meta.RequestID)
+	}
 	e, err := d.render.Render(m)
 	if err != nil {
 		log.Warn("email not rendered; will retry", "err", err)
+		d.failed.call(false)
 		return err
 	}
 	domain := d.from.Address[strings.LastIndexByte(d.from.Address, '@')+1:]
@@ -333,9 +372,11 @@ func (d *deliverer) Work(ctx context.Context, job *river.Job[emailArgs]) error {
 		var perm permanentError
 		if errors.As(err, &perm) {
 			log.Warn("email refused for good; not retrying", "err", err)
+			d.failed.call(true)
 			return river.JobCancel(err)
 		}
 		log.Warn("email not sent; will retry", "err", err, "max_attempts", job.MaxAttempts)
+		d.failed.call(false)
 		return err
 	}
 	log.Info("email sent")

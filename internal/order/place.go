@@ -130,7 +130,7 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 	s.manualData(o, d)
 	m := notify.Message{To: o.Email, Lang: o.Lang, Template: mailReceived, Data: d}
 	var res placeResult
-	msg, outboxed, err := s.encode(m)
+	msg, outboxed, err := s.encode(ctx, m)
 	if err != nil {
 		return Order{}, false, fmt.Errorf("order %s: %w", o.Number, err)
 	}
@@ -162,9 +162,9 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 }
 
 // encode returns m as an outbox message when the mailer writes one (notify.Encoder).
-func (s *Service) encode(m notify.Message) ([]byte, bool, error) {
+func (s *Service) encode(ctx context.Context, m notify.Message) ([]byte, bool, error) {
 	if enc, ok := s.mail.(notify.Encoder); ok {
-		return enc.Encode(m)
+		return enc.Encode(ctx, m)
 	}
 	return nil, false, nil
 }

@@ -47,6 +47,16 @@ type Handler struct {
 	// Quotes applies events about corporate quote payments (Event.QuotePaymentID set);
 	// nil: such events are acknowledged and ignored.
 	Quotes Sink
+	// OnFailure, when set, is told of each delivery not applied (metrics), by reason:
+	// "body" (too large or unreadable), "signature", "database_unavailable" (503) or
+	// "internal" (500).
+	OnFailure func(reason string)
+}
+
+func (h *Handler) failed(reason string) {
+	if h.OnFailure != nil {
+		h.OnFailure(reason)
+	}
 }
 
 // Routes registers the webhook endpoint. Mount it on the engine itself, outside the
@@ -60,6 +70,7 @@ func (h *Handler) handleStripe(c *gin.Context) {
 	log := h.Log.With("request_id", c.GetString(kit.RequestIDKey), "path", c.Request.URL.Path)
 	if c.Request.ContentLength > MaxBody {
 		log.Warn("webhook refused: body too large", "content_length", c.Request.ContentLength)
+		h.failed("body")
 		c.String(http.StatusRequestEntityTooLarge, "body too large\n")
 		return
 	}
@@ -67,10 +78,12 @@ func (h *Handler) handleStripe(c *gin.Context) {
 	if err != nil {
 		if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 			log.Warn("webhook refused: body too large", "limit", MaxBody)
+			h.failed("body")
 			c.String(http.StatusRequestEntityTooLarge, "body too large\n")
 			return
 		}
 		log.Warn("webhook body unreadable", "err", err)
+		h.failed("body")
 		c.String(http.StatusBadRequest, "unreadable body\n")
 		return
 	}
@@ -79,6 +92,7 @@ func (h *Handler) handleStripe(c *gin.Context) {
 		// An attacker's probe, a mis-set secret (every delivery then fails: the warnings
 		// say so) or a body we cannot read. Stripe retries; a fixed secret lets it in.
 		log.Warn("webhook refused: not a verified Stripe event", "err", err)
+		h.failed("signature")
 		c.String(http.StatusBadRequest, "invalid event\n")
 		return
 	}
@@ -103,11 +117,13 @@ func (h *Handler) handleStripe(c *gin.Context) {
 			// The database restarting: not a fault of the store's code. Stripe delivers
 			// the event again, as after any answer but a 2xx.
 			log.Warn("webhook event not applied: database unreachable; Stripe will deliver it again", what, "err", err)
+			h.failed("database_unavailable")
 			c.Header("Retry-After", "5")
 			c.String(http.StatusServiceUnavailable, "unavailable, retry later\n")
 			return
 		}
 		log.Error("webhook event not applied; Stripe will deliver it again", what, "err", err)
+		h.failed("internal")
 		c.String(http.StatusInternalServerError, "not applied, retry later\n")
 		return
 	}

@@ -43,6 +43,8 @@ type Cache struct {
 	live   atomic.Bool   // the listener is connected (or Standalone): entries may be served
 	counts counts        // cart item counts (CartCount)
 	gen    atomic.Uint64 // bumped by every drop; a page rendered across a drop is not kept
+	hits   atomic.Uint64 // answers from memory (Stats)
+	misses atomic.Uint64 // pages rendered to be kept
 
 	mu      sync.Mutex
 	flights map[string]*flight          // pages being rendered now
@@ -74,6 +76,10 @@ func New(o Options) *Cache {
 
 // Generation counts the drops so far (a test waits for it to move after a change).
 func (c *Cache) Generation() uint64 { return c.gen.Load() }
+
+// Stats counts the pages answered from memory (hits, a render shared with those who
+// waited for it included) and rendered to be kept (misses) since the start (metrics).
+func (c *Cache) Stats() (hits, misses uint64) { return c.hits.Load(), c.misses.Load() }
 
 // Size is the bytes kept now.
 func (c *Cache) Size() int64 {

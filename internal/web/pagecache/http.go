@@ -201,6 +201,11 @@ func (c *Cache) serve(g *gin.Context, lang string, st Stitcher, e *Entry, state 
 		c.fail(g, err)
 		return
 	}
+	if state == "miss" {
+		c.misses.Add(1)
+	} else {
+		c.hits.Add(1)
+	}
 	h := g.Writer.Header()
 	h.Set("Vary", "Accept-Encoding, Cookie")
 	h.Set("X-Page-Cache", state)

@@ -23,6 +23,8 @@ import (
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
+	"github.com/libres/storefront/internal/metrics"
+	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/quote"
@@ -72,6 +74,9 @@ type Deps struct {
 	// Pages keeps the catalog pages rendered (its Listen runs beside the server); nil
 	// renders every request.
 	Pages *pagecache.Cache
+	// Metrics counts requests by route and webhook failures; nil: none (the metrics
+	// are served on a listener of their own, never by this handler).
+	Metrics *metrics.Metrics
 }
 
 // Site is the assembled web side.
@@ -152,7 +157,7 @@ func (s *Site) Engine() *gin.Engine {
 	// login throttle by sending one. (Validated at start-up by config.)
 	_ = r.SetTrustedProxies(s.TrustedProxies)
 	k := s.Kit
-	r.Use(k.RequestID, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), k.LimitBody(bodyLimits...))
+	r.Use(k.RequestID, withRequestID, s.Metrics.Observe, k.LogRequests, k.Recover, k.SecurityHeaders(), k.CrossOrigin(), k.LimitBody(bodyLimits...))
 	if s.Deps.Accounts != nil {
 		// Who is logged in matters on every page now (the cart is theirs); a visitor
 		// without a session cookie costs nothing.
@@ -204,7 +209,7 @@ func (s *Site) Engine() *gin.Engine {
 	}
 	if s.Deps.Stripe != nil && s.Deps.Orders != nil {
 		// No session, no CSRF token: Stripe's signature on the raw body is the check.
-		h := &hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders}
+		h := &hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders, OnFailure: s.Metrics.WebhookFailed}
 		if s.Deps.Quotes != nil {
 			h.Quotes = s.Deps.Quotes
 		}
@@ -214,6 +219,13 @@ func (s *Site) Engine() *gin.Engine {
 		k.RenderError(c, kit.LangOfPath(c.Request.URL.Path), apperr.ErrNotFound)
 	})
 	return r
+}
+
+// withRequestID puts the request id in the request's context, where the use cases find
+// it: an email they queue carries it into its delivery job (notify.WithRequestID).
+func withRequestID(c *gin.Context) {
+	c.Request = c.Request.WithContext(notify.WithRequestID(c.Request.Context(), c.GetString(kit.RequestIDKey)))
+	c.Next()
 }
 
 // bodyLimits are the routes whose request body is not an ordinary form: those that
