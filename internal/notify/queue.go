@@ -77,7 +77,9 @@ type Queue struct {
 }
 
 // failureHook is what OnSendFailure sets; nil until then.
-type failureHook struct{ f atomic.Pointer[func(permanent bool)] }
+type failureHook struct {
+	f atomic.Pointer[func(permanent bool)]
+}
 
 func (h *failureHook) call(permanent bool) {
 	if h == nil {
