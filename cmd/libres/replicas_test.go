@@ -339,6 +339,7 @@ func newVisitor(t *testing.T) *visitor { return &visitor{t: t, cookies: map[stri
 type answer struct {
 	status int
 	cache  string // X-Page-Cache
+	header http.Header
 	body   []byte
 	doc    *goquery.Document
 }
@@ -378,7 +379,7 @@ func (v *visitor) try(r *replica, method, path string, form url.Values) (answer,
 	if err != nil {
 		return answer{}, err
 	}
-	return answer{status: res.StatusCode, cache: res.Header.Get("X-Page-Cache"), body: b, doc: doc}, nil
+	return answer{status: res.StatusCode, cache: res.Header.Get("X-Page-Cache"), header: res.Header, body: b, doc: doc}, nil
 }
 
 func (v *visitor) get(r *replica, path string) answer {
