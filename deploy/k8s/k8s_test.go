@@ -71,6 +71,7 @@ func TestManifests(t *testing.T) {
 			checkRouting(t, m, webCfg)
 			checkScaling(t, m)
 			checkJob(t, job.Spec.Template.Spec.Containers[0], envs)
+			checkRolloutSteps(t, stream)
 			t.Logf("%s: %d objects rendered, decoded strictly and checked (%d Deployments, %d Services, %d Ingresses, %d HPAs, %d PDBs, %d Jobs, %d ConfigMaps, %d ServiceAccounts, %d NetworkPolicies)",
 				dir, m.n, len(m.deployments), len(m.services), len(m.ingresses), len(m.hpas), len(m.pdbs), len(m.jobs), len(m.configMaps), len(m.accounts), len(m.policies))
 		})
@@ -590,4 +591,61 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// The two steps of a rollout (README.md): the migration with what it needs, waited
+// for; then everything but the migration.
+const (
+	migrateStep = "deploy.libres/phase=pre-rollout"
+	rolloutStep = "app.kubernetes.io/component!=migrate"
+)
+
+// checkRolloutSteps: the README's label selectors pick what each step must apply: the
+// migration step the Job, its ConfigMap and ServiceAccount and nothing that serves;
+// the rollout step everything but the Job.
+func checkRolloutSteps(t *testing.T, stream []byte) {
+	t.Helper()
+	script, err := os.ReadFile("rollout.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sel := range []string{"-l " + migrateStep, "-l '" + rolloutStep + "'"} {
+		if !strings.Contains(string(script), sel) {
+			t.Errorf("rollout.sh does not apply with %s", sel)
+		}
+	}
+	docs, err := split(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := map[string][]string{}
+	all := 0
+	for _, d := range docs {
+		var o metav1.PartialObjectMetadata
+		if err := sigsyaml.Unmarshal(d, &o); err != nil {
+			t.Fatal(err)
+		}
+		all++
+		for _, sel := range []string{migrateStep, rolloutStep} {
+			if mustSelector(t, sel).Matches(labels.Set(o.Labels)) {
+				steps[sel] = append(steps[sel], o.Kind+"/"+o.Name)
+			}
+		}
+	}
+	sort.Strings(steps[migrateStep])
+	if want := []string{"ConfigMap/libres-config", "Job/libres-migrate", "ServiceAccount/libres"}; !slices.Equal(steps[migrateStep], want) {
+		t.Errorf("kubectl apply -l %s applies %v; want %v", migrateStep, steps[migrateStep], want)
+	}
+	if got := steps[rolloutStep]; len(got) != all-1 || slices.Contains(got, "Job/libres-migrate") {
+		t.Errorf("kubectl apply -l '%s' applies %v; want every object but the Job (%d)", rolloutStep, got, all-1)
+	}
+}
+
+func mustSelector(t *testing.T, s string) labels.Selector {
+	t.Helper()
+	sel, err := labels.Parse(s)
+	if err != nil {
+		t.Fatalf("selector %q: %v", s, err)
+	}
+	return sel
 }
