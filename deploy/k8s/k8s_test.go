@@ -649,3 +649,37 @@ func mustSelector(t *testing.T, s string) labels.Selector {
 	}
 	return sel
 }
+
+// TestComposeRunsTheSameImage: the local stack (deploy/compose.yaml) builds and runs the
+// image these manifests deploy, under the same name.
+func TestComposeRunsTheSameImage(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "compose.yaml"))
+	if os.IsNotExist(err) {
+		t.Skip("no deploy/compose.yaml")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose struct {
+		Services map[string]struct {
+			Image string `json:"image"`
+		} `json:"services"`
+	}
+	if err := sigsyaml.Unmarshal(b, &compose); err != nil {
+		t.Fatalf("deploy/compose.yaml: %v", err)
+	}
+	owner := repository[:strings.LastIndex(repository, "/")+1]
+	apps := 0
+	for name, s := range compose.Services {
+		if !strings.HasPrefix(s.Image, owner) {
+			continue
+		}
+		apps++
+		if !strings.HasPrefix(s.Image, repository+":") && !strings.HasPrefix(s.Image, repository+"@") {
+			t.Errorf("compose service %s runs %s; the manifests deploy %s", name, s.Image, repository)
+		}
+	}
+	if apps == 0 {
+		t.Errorf("deploy/compose.yaml runs no %s image", repository)
+	}
+}
