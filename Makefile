@@ -67,3 +67,9 @@ lint:
 
 build:
 	go build -o bin/libres ./cmd/libres
+
+# make image   the container image (Dockerfile) as IMAGE (default below; the tag
+#              deploy/compose.yaml uses); needs a Docker daemon
+.PHONY: image
+image:
+	docker build -t $(or $(IMAGE),ghcr.io/fundacion-libres/libres:local) .
