@@ -134,6 +134,21 @@ func (b *balancer) remove(name string) int {
 	}
 }
 
+// waitBusy waits, at most bound, until the replica named name has a request in
+// flight, so that stopping it then puts its graceful shutdown to the test; it says
+// whether one came.
+func (b *balancer) waitBusy(name string, bound time.Duration) bool {
+	for deadline := time.Now().Add(bound); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		b.mu.Lock()
+		n := b.inFlight[name]
+		b.mu.Unlock()
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // front is the balancer as a replica a visitor can ask.
 func (b *balancer) front() *replica { return &replica{name: "proxy", url: b.url} }
 
