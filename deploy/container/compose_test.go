@@ -144,7 +144,9 @@ func readEnvFile(t *testing.T, path string) map[string]string {
 }
 
 // serves says whether an app service runs `libres serve` (the image's CMD).
-func serves(svc service) bool { return len(svc.Command) == 0 || slices.Equal(svc.Command, []string{"serve"}) }
+func serves(svc service) bool {
+	return len(svc.Command) == 0 || slices.Equal(svc.Command, []string{"serve"})
+}
 
 func (s stack) load(t *testing.T, name string) config.Config {
 	t.Helper()
