@@ -268,6 +268,18 @@ func TestDockerfile(t *testing.T) {
 		if !slices.Contains(strings.Fields(ld), "-buildid=") {
 			t.Errorf("go build -ldflags %q: want -buildid= (no build id in the binary)", ld)
 		}
+		// The builder is the Go that go.mod names (GOTOOLCHAIN=local downloads none).
+		mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		goLine := regexp.MustCompile(`(?m)^go ([0-9.]+)$`).FindSubmatch(mod)
+		if goLine == nil {
+			t.Fatal("go.mod has no go line")
+		}
+		if !strings.HasPrefix(stages[0].base, "golang:"+string(goLine[1])+"-") {
+			t.Errorf("builder FROM %s: want golang:%s-… (go.mod's go line)", stages[0].base, goLine[1])
+		}
 		// The binary the final stage copies is the one built here.
 		out := ""
 		if i := slices.Index(words, "-o"); i >= 0 && i+1 < len(words) {
