@@ -118,6 +118,7 @@ func migrate(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	}
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	all := fs.Bool("all", false, "with down: roll back every migration")
+	cfg.DatabaseURL = db.MigrationURL(cfg.DatabaseURL) // DDL gives up after a lock_timeout rather than queue the store behind it
 	conn, err := openWithFlags(ctx, cfg, fs, args[1:])
 	if err != nil {
 		return err

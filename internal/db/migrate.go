@@ -3,9 +3,13 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -36,9 +40,64 @@ func riverMigrator(db *sql.DB, log *slog.Logger) (*rivermigrate.Migrator[*sql.Tx
 	return m, nil
 }
 
+// migrateLockKey is the PostgreSQL advisory lock a migration holds: two `libres
+// migrate` at once (two deploys, a Job retried while the first still runs) take turns
+// instead of racing on the same DDL.
+const migrateLockKey = 0x6c6962726573 // "libres"
+
+// MigrationLockTimeout is how long a migration statement waits for a table lock
+// (MigrationURL) before it fails: DDL waiting behind a long transaction would otherwise
+// queue every request that touches the table behind it (docs/migrations.md).
+const MigrationLockTimeout = "5s"
+
+// MigrationURL returns url with lock_timeout set to MigrationLockTimeout, unless the
+// url sets one itself; lib/pq passes it to the server as a run-time parameter, so every
+// connection the migration opens has it.
+func MigrationURL(dsn string) string {
+	if strings.Contains(dsn, "lock_timeout") {
+		return dsn
+	}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("lock_timeout", MigrationLockTimeout)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " lock_timeout=" + MigrationLockTimeout // key=value form
+}
+
+// locked runs fn while this process holds the migration lock, on a connection of its
+// own, waiting for another process's migration to finish first.
+func locked(ctx context.Context, db *sql.DB, fn func() error) (err error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.Close()
+	// The wait for another migration is not a table lock: no lock_timeout for it.
+	if _, err := conn.ExecContext(ctx, `SET lock_timeout = 0`); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLockKey); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, uerr := conn.ExecContext(uctx, `SELECT pg_advisory_unlock($1)`, migrateLockKey); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("migration unlock: %w", uerr))
+		}
+	}()
+	return fn()
+}
+
 // MigrateUp applies every pending migration: the store's own (goose), then the job
-// queue's (River).
+// queue's (River), holding the migration lock.
 func MigrateUp(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+	return locked(ctx, db, func() error { return migrateUp(ctx, db, log) })
+}
+
+func migrateUp(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 	p, err := provider(db)
 	if err != nil {
 		return err
@@ -65,8 +124,12 @@ func MigrateUp(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 }
 
 // MigrateDown rolls back the newest of the store's migrations, or, when all is true,
-// every migration including the job queue's schema.
+// every migration including the job queue's schema, holding the migration lock.
 func MigrateDown(ctx context.Context, db *sql.DB, all bool, log *slog.Logger) error {
+	return locked(ctx, db, func() error { return migrateDown(ctx, db, all, log) })
+}
+
+func migrateDown(ctx context.Context, db *sql.DB, all bool, log *slog.Logger) error {
 	p, err := provider(db)
 	if err != nil {
 		return err
