@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httptrace"
 	"net/http/httputil"
 	"net/url"
 	"slices"
@@ -16,9 +15,8 @@ import (
 // balancer is the small reverse proxy the cluster test puts in front of the replicas,
 // as a Kubernetes Service or a load balancer would be: round-robin over the replicas in
 // service, X-Forwarded-For set, and the replica that answered named in X-Replica. It
-// counts, per replica, the requests picked but not yet written to it (on their way)
-// and those written but not yet answered (in flight), so a test can take a replica out
-// of service, wait until nothing is still on its way to it, and stop it.
+// counts the requests each replica was sent and has not answered yet, so a test can
+// take a replica out of service and wait until it has answered all it was sent.
 type balancer struct {
 	t   *testing.T
 	srv *httptest.Server
@@ -27,8 +25,7 @@ type balancer struct {
 	mu       sync.Mutex
 	rotation []*replica
 	next     int
-	onWay    map[string]int
-	inFlight map[string]int
+	busy     map[string]int // requests sent and not yet answered
 	answered map[string]int
 	failed   int // requests the proxy could not forward (502)
 }
@@ -37,7 +34,7 @@ type pickKey struct{}
 
 func startBalancer(t *testing.T) *balancer {
 	t.Helper()
-	b := &balancer{t: t, onWay: map[string]int{}, inFlight: map[string]int{}, answered: map[string]int{}}
+	b := &balancer{t: t, busy: map[string]int{}, answered: map[string]int{}}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
 	rp := &httputil.ReverseProxy{
@@ -67,21 +64,9 @@ func startBalancer(t *testing.T) *balancer {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		var once sync.Once
-		written := func() {
-			once.Do(func() {
-				b.mu.Lock()
-				b.onWay[r.name]--
-				b.inFlight[r.name]++
-				b.mu.Unlock()
-			})
-		}
-		ctx := context.WithValue(req.Context(), pickKey{}, r)
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { written() }})
-		rp.ServeHTTP(w, req.WithContext(ctx))
-		written() // when the request failed before it was written
+		rp.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), pickKey{}, r)))
 		b.mu.Lock()
-		b.inFlight[r.name]--
+		b.busy[r.name]--
 		b.answered[r.name]++
 		b.mu.Unlock()
 	}))
@@ -90,7 +75,7 @@ func startBalancer(t *testing.T) *balancer {
 	return b
 }
 
-// pick is the next replica in service, counted on its way.
+// pick is the next replica in service, counted busy.
 func (b *balancer) pick() *replica {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -99,7 +84,7 @@ func (b *balancer) pick() *replica {
 	}
 	r := b.rotation[b.next%len(b.rotation)]
 	b.next++
-	b.onWay[r.name]++
+	b.busy[r.name]++
 	return r
 }
 
@@ -111,10 +96,13 @@ func (b *balancer) add(r *replica) {
 }
 
 // remove takes the replica named name out of service, as Kubernetes takes a
-// terminating pod out of the endpoints, and waits until no request picked for it is
-// still on its way (the equivalent of a preStop pause, without guessing its length).
-// It returns how many requests it then has in flight.
-func (b *balancer) remove(name string) int {
+// terminating pod out of the endpoints, and waits until every request the proxy sent
+// it has its answer: the equivalent of a preStop pause, without guessing its length.
+// Stopping a replica while the proxy may still write a request to one of its
+// keep-alive connections loses that request: Go's http.Server.Shutdown closes a
+// connection it has not read the next request from yet, and a proxy does not send a
+// POST again. A deployment needs the same pause (preStop) before SIGTERM.
+func (b *balancer) remove(name string) {
 	b.t.Helper()
 	b.mu.Lock()
 	b.rotation = slices.DeleteFunc(b.rotation, func(r *replica) bool { return r.name == name })
@@ -122,31 +110,16 @@ func (b *balancer) remove(name string) int {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		b.mu.Lock()
-		onWay, inFlight := b.onWay[name], b.inFlight[name]
+		busy := b.busy[name]
 		b.mu.Unlock()
-		if onWay == 0 {
-			return inFlight
+		if busy == 0 {
+			return
 		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("%d requests still on their way to %s 30 s after it left the rotation", onWay, name)
+			b.t.Fatalf("%d requests to %s still unanswered 30 s after it left the rotation", busy, name)
 		}
 		time.Sleep(time.Millisecond)
 	}
-}
-
-// waitBusy waits, at most bound, until the replica named name has a request in
-// flight, so that stopping it then puts its graceful shutdown to the test; it says
-// whether one came.
-func (b *balancer) waitBusy(name string, bound time.Duration) bool {
-	for deadline := time.Now().Add(bound); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		b.mu.Lock()
-		n := b.inFlight[name]
-		b.mu.Unlock()
-		if n > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // front is the balancer as a replica a visitor can ask.

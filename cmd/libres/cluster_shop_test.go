@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +199,82 @@ func emailsSettled(t *testing.T, conn *sqlx.DB, bound time.Duration) {
 			t.Fatalf("%d emails still waiting after %v: %v", waiting, bound, states)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// heldRequest is an add to cart sent straight to a replica, whose body waits until
+// release: once the replica asks for the body (100 Continue), the request is inside
+// its handler, in flight whatever happens to the replica next.
+type heldRequest struct {
+	release chan struct{}
+	done    chan struct{}
+	status  int
+	cookies []*http.Cookie
+	err     error
+}
+
+// holdCartAdd sends the request and returns once the replica's handler reads it.
+func holdCartAdd(t *testing.T, r *replica, variant int64) *heldRequest {
+	t.Helper()
+	form := url.Values{"variant": {strconv.FormatInt(variant, 10)}, "quantity": {"1"}}.Encode()
+	h := &heldRequest{release: make(chan struct{}), done: make(chan struct{})}
+	reading := make(chan struct{})
+	req, err := http.NewRequest(http.MethodPost, r.url+"/carrito", &gatedReader{gate: h.release, r: strings.NewReader(form)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Expect", "100-continue")
+	var once sync.Once
+	req = req.WithContext(httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		Got100Continue: func() { once.Do(func() { close(reading) }) }}))
+	c := &http.Client{Timeout: 2 * time.Minute, CheckRedirect: noRedirects.CheckRedirect,
+		Transport: &http.Transport{ExpectContinueTimeout: time.Minute, DisableKeepAlives: true}}
+	go func() {
+		defer close(h.done)
+		res, err := c.Do(req)
+		if err != nil {
+			h.err = err
+			return
+		}
+		res.Body.Close()
+		h.status, h.cookies = res.StatusCode, res.Cookies()
+	}()
+	select {
+	case <-reading:
+	case <-h.done:
+		t.Fatalf("the held add to cart on %s ended before its body was asked for: %d %v", r.name, h.status, h.err)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("replica %s did not ask for the held request's body within 30 s", r.name)
+	}
+	return h
+}
+
+// gatedReader reads nothing until its gate is closed.
+type gatedReader struct {
+	gate <-chan struct{}
+	r    *strings.Reader
+}
+
+func (g *gatedReader) Read(p []byte) (int, error) {
+	<-g.gate
+	return g.r.Read(p)
+}
+
+// waitRefusing waits until the replica's port refuses connections: its shutdown has
+// begun.
+func waitRefusing(t *testing.T, r *replica) {
+	t.Helper()
+	addr := strings.TrimPrefix(r.url, "http://")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("replica %s still accepts connections 30 s after SIGTERM", r.name)
+		}
 	}
 }

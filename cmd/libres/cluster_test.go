@@ -225,16 +225,17 @@ func TestThreeReplicasBehindAProxy(t *testing.T) {
 		if len(ordered) == 0 {
 			return // the emails' part failed
 		}
-		expired := ordered[:8]
-		if _, err := conn.ExecContext(ctx, `UPDATE orders SET expires_at = now() - interval '1 minute' WHERE email = ANY($1)`, pq.Array(expired)); err != nil {
-			t.Fatal(err)
-		}
-		// Each process sweeps as it starts: restart the three together so their
-		// sweepers meet on the same orders.
+		// Each process sweeps as it starts: with the three stopped, some orders' time
+		// to pay runs out, and the three start together so their sweepers meet on
+		// the same orders.
 		for _, r := range rs {
 			lb.remove(r.name)
 		}
 		stopReplicas(t, rs...)
+		expired := ordered[:8]
+		if _, err := conn.ExecContext(ctx, `UPDATE orders SET expires_at = now() - interval '1 minute' WHERE email = ANY($1)`, pq.Array(expired)); err != nil {
+			t.Fatal(err)
+		}
 		began := time.Now()
 		rs = startReady(t, env, names...)
 		for _, r := range rs {
@@ -284,13 +285,27 @@ func TestThreeReplicasBehindAProxy(t *testing.T) {
 		}
 		waitPlaced(3)
 		var figures []string
+		var heldCarts [][]*http.Cookie
 		for i, name := range names {
-			lb.waitBusy(name, 5*time.Second)
-			inFlight := lb.remove(name)
+			// A shopper's add to cart reached the replica before it left the
+			// rotation and is in its handler as SIGTERM comes; it is answered.
+			held := holdCartAdd(t, rs[i], variantID)
+			lb.remove(name)
 			term := time.Now()
 			if err := rs[i].cmd.Process.Signal(syscall.SIGTERM); err != nil {
 				t.Fatal(err)
 			}
+			waitRefusing(t, rs[i])
+			close(held.release)
+			select {
+			case <-held.done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("the add to cart in flight on %s at SIGTERM not answered within 30 s", name)
+			}
+			if held.err != nil || held.status != http.StatusSeeOther {
+				t.Errorf("the add to cart in flight on %s at SIGTERM: %d %v, want 303", name, held.status, held.err)
+			}
+			heldCarts = append(heldCarts, held.cookies)
 			select {
 			case <-rs[i].exited:
 			case <-time.After(30 * time.Second):
@@ -305,10 +320,20 @@ func TestThreeReplicasBehindAProxy(t *testing.T) {
 			back := time.Since(term)
 			_, _, placed := load.report()
 			waitPlaced(len(placed) + 2) // the shop goes on with the restarted replica back
-			figures = append(figures, fmt.Sprintf("%s (%d in flight at SIGTERM, exited after %d ms, back in service after %d ms)",
-				name, inFlight, exited.Milliseconds(), back.Milliseconds()))
+			figures = append(figures, fmt.Sprintf("%s (exited %d ms after SIGTERM, back in service after %d ms)",
+				name, exited.Milliseconds(), back.Milliseconds()))
 		}
 		load.halt()
+		// Each held add to cart is in its shopper's cart, whichever replica shows it.
+		for i, cookies := range heldCarts {
+			v := newVisitor(t)
+			for _, c := range cookies {
+				v.cookies[c.Name] = c.Value
+			}
+			if got := text(v.get(front, es).doc.Find("header .nav-cart a")); got != "Carrito (1)" {
+				t.Errorf("the shopper whose add to cart was in flight on %s at SIGTERM sees %q, want Carrito (1)", names[i], got)
+			}
+		}
 		requests, bad, placed := load.report()
 		answered, failed := lb.answers()
 		if len(bad) > 0 || failed > 0 {
@@ -329,8 +354,10 @@ func TestThreeReplicasBehindAProxy(t *testing.T) {
 		stockAddsUp(t, conn, variantID, stock)
 		emailsSettled(t, conn, 60*time.Second)
 		checkEmails(t, emails, nil)
+		checkJobs(t, conn, emails)
 		t.Logf("rolling restart: %d requests through the proxy (answered by a %d, b %d, c %d over the whole test), %d orders placed, "+
-			"%d requests without the answer needed, each order's email sent once; restarted %s", requests, answered["a"], answered["b"], answered["c"], len(placed),
+			"%d requests without the answer needed, each order's email sent once (each job run once); "+
+			"an add to cart in flight at each SIGTERM answered 303 and kept; restarted %s", requests, answered["a"], answered["b"], answered["c"], len(placed),
 			len(bad), strings.Join(figures, ", "))
 	})
 }
