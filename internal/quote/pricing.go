@@ -120,7 +120,8 @@ type Pricing struct {
 
 func versions(ctx context.Context, q db.Querier, quoteID int64) ([]Version, error) {
 	vs := []Version{}
-	const sel = `SELECT * FROM quote_versions WHERE quote_id = $1 ORDER BY version`
+	const sel = `SELECT quote_id, version, currency, unit_prices, setup_fee_minor, total_minor, lead_time_days, valid_until,
+		deposit_pct, created_by, created_at FROM quote_versions WHERE quote_id = $1 ORDER BY version`
 	if err := sqlx.SelectContext(ctx, q, &vs, sel, quoteID); err != nil {
 		return nil, fmt.Errorf("versions of quote %d: %w", quoteID, db.Translate(err))
 	}

@@ -159,7 +159,8 @@ func (s *Service) load(ctx context.Context, q db.Querier, id, companyID int64, l
 		return Quote{}, fmt.Errorf("quote %d: %w", id, db.Translate(err))
 	}
 	qt.Lines = []Line{}
-	if err := sqlx.SelectContext(ctx, q, &qt.Lines, `SELECT * FROM quote_lines WHERE quote_id = $1 ORDER BY line_no`, id); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &qt.Lines, `SELECT quote_id, line_no, garment, fabric, colour, qty_xs, qty_s, qty_m, qty_l, qty_xl, qty_xxl, quantity,
+		customisation, position FROM quote_lines WHERE quote_id = $1 ORDER BY line_no`, id); err != nil {
 		return Quote{}, fmt.Errorf("lines of quote %d: %w", id, db.Translate(err))
 	}
 	qt.Files = []File{}
