@@ -40,7 +40,8 @@ import (
 const usage = `usage: libres <command>
 
 commands:
-  serve                    run the web store
+  serve                    run the web store (LIBRES_WEB=false: a worker process)
+  healthcheck              exit 0 if this machine's store answers /healthz on PORT within 2 s (the image's HEALTHCHECK)
   migrate up|down|status   apply, roll back (one; --all for every one) or list migrations
   seed demo [--if-empty] [--photo-width W]   load the sample catalog (with --if-empty: only into an empty store)
   seed synthetic [--products N] [--if-empty]   a large made-up catalog for make bench (default 10,000 products)
