@@ -39,8 +39,10 @@ cmd_start() {
 		smtp=$(free_port)
 		web=$(free_port)
 		[[ "$smtp" != "$web" ]] || continue
+		# --max 0: keep every message (Mailpit deletes beyond 500 by default, and a test
+		# counting one address's emails after a busy run would see one "lost").
 		"$bin" --smtp "127.0.0.1:$smtp" --listen "127.0.0.1:$web" \
-			--database "$dir/mailpit.db" \
+			--database "$dir/mailpit.db" --max 0 \
 			--smtp-auth-accept-any --smtp-auth-allow-insecure \
 			--disable-version-check --smtp-disable-rdns \
 			>>"$dir/mailpit.log" 2>&1 </dev/null &
