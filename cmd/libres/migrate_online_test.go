@@ -392,27 +392,7 @@ func startBinary(t *testing.T, name, bin string, shared, own map[string]string) 
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	r := &replica{name: name, url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = r.logs, r.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", name, err)
-	}
-	go func() {
-		r.err = cmd.Wait()
-		close(r.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-r.exited:
-		default:
-			_ = cmd.Process.Kill()
-			<-r.exited
-		}
-		if t.Failed() {
-			t.Logf("%s output:\n%s", name, r.logs.String())
-		}
-	})
-	return r
+	return launch(t, name, port, cmd)
 }
 
 // rollout is shoppers visiting replicas (product page, add to cart, review, place by

@@ -252,12 +252,19 @@ func startReplica(t *testing.T, name string, shared, own map[string]string) *rep
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}
 	}
-	r := &replica{name: name, url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = r.logs, r.logs
 	// Held open while the child runs (TestMain): it stops when this process ends.
 	if _, err := cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
+	return launch(t, name, port, cmd)
+}
+
+// launch starts cmd (a `serve` on port) as the replica name, its output kept, killed at
+// cleanup if still running, its output logged if the test failed.
+func launch(t *testing.T, name string, port int, cmd *exec.Cmd) *replica {
+	t.Helper()
+	r := &replica{name: name, url: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, logs: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = r.logs, r.logs
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start replica %s: %v", name, err)
 	}
