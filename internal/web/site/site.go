@@ -224,7 +224,11 @@ func (s *Site) Engine() *gin.Engine {
 // withRequestID puts the request id in the request's context, where the use cases find
 // it: an email they queue carries it into its delivery job (notify.WithRequestID).
 func withRequestID(c *gin.Context) {
-	c.Request = c.Request.WithContext(notify.WithRequestID(c.Request.Context(), c.GetString(kit.RequestIDKey)))
+	// Only requests that may change something queue emails; a page view (most of the
+	// traffic, often from the page cache) skips the request's copy.
+	if m := c.Request.Method; m != http.MethodGet && m != http.MethodHead {
+		c.Request = c.Request.WithContext(notify.WithRequestID(c.Request.Context(), c.GetString(kit.RequestIDKey)))
+	}
 	c.Next()
 }
 
