@@ -374,20 +374,30 @@ func newOrders(conn *sqlx.DB, queue *notify.Queue, cfg config.Config) (*order.Se
 				Reason: "not a Colombian department as the checkout lists them (e.g. Bogotá D.C., Antioquia, Valle del Cauca)"}
 		}
 	}
+	var points []order.PickupPoint
+	for _, p := range o.PickupPoints {
+		if !slices.Contains(order.Departments, p.Department) {
+			return nil, &config.Error{Var: "LIBRES_PICKUP_POINTS", Value: p.Department,
+				Reason: "not a Colombian department as the checkout lists them (e.g. Bogotá D.C.)"}
+		}
+		points = append(points, order.PickupPoint(p))
+	}
 	methods := []payment.Method{payment.MethodTransfer, payment.MethodCOD}
 	if cfg.UseStripe() {
 		methods = append([]payment.Method{payment.MethodCard}, methods...)
 	}
 	return order.New(conn, queue, order.Options{
-		Ledger:             ledger.New(conn, ledger.Options{}),
-		BaseURL:            cfg.BaseURL,
-		ManualHold:         time.Duration(o.ManualHoldHours) * time.Hour,
-		Shipping:           order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom, ByDepartment: o.ShippingByDepartment},
-		DonationChoices:    []int64{10_000_00, 20_000_00, 50_000_00},
-		Methods:            methods,
-		ManualInstructions: map[string]string{"es": o.TransferES, "en": o.TransferEN},
-		StaffEmail:         cfg.Seller.Email,
-		LinkKey:            []byte(o.LinkKey),
+		Ledger:                 ledger.New(conn, ledger.Options{}),
+		BaseURL:                cfg.BaseURL,
+		ManualHold:             time.Duration(o.ManualHoldHours) * time.Hour,
+		Shipping:               order.ShippingTable{Default: o.ShippingMinor, FreeFrom: o.FreeShippingFrom, ByDepartment: o.ShippingByDepartment},
+		DonationChoices:        []int64{10_000_00, 20_000_00, 50_000_00},
+		Methods:                methods,
+		ManualInstructions:     map[string]string{"es": o.TransferES, "en": o.TransferEN},
+		PickupPoints:           points,
+		PickupUncollectedAfter: time.Duration(o.PickupUncollectedDays) * 24 * time.Hour,
+		StaffEmail:             cfg.Seller.Email,
+		LinkKey:                []byte(o.LinkKey),
 	}), nil
 }
 

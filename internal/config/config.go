@@ -112,6 +112,8 @@ var Vars = []struct{ Name, Default, Meaning string }{
 	{"LIBRES_SHIPPING_BY_DEPARTMENT_COP", "Bogotá D.C.=9000;Cundinamarca=12000", "shipping prices of some departments in whole pesos (Department=pesos;…), or none; the others pay LIBRES_SHIPPING_COP"},
 	{"LIBRES_TRANSFER_INSTRUCTIONS_ES", "(sample, marked as such)", "bank-transfer instructions emailed to shoppers in Spanish (bank, account, holder, NIT)"},
 	{"LIBRES_TRANSFER_INSTRUCTIONS_EN", "(the Spanish text)", "the same in English"},
+	{"LIBRES_PICKUP_POINTS", "(the foundation's Bogotá store, marked as a sample)", `pickup points as a JSON array [{"id","name","address","city","department","hours_es","hours_en","instructions_es","instructions_en","workshops":[slugs; empty: all]}], or none`},
+	{"LIBRES_PICKUP_UNCOLLECTED_DAYS", "14", "days a pickup order may wait, ready, before it is flagged for staff as not collected"},
 	{"LIBRES_TRUSTED_PROXIES", "(empty: none)", "comma-separated IPs or CIDRs of the proxies in front of the app, whose X-Forwarded-For gives the client's address (login throttling, logs)"},
 }
 

@@ -21,6 +21,11 @@ type Orders struct {
 	FreeShippingFrom     int64 // subtotal from which shipping is free; 0: never
 	TransferES           string
 	TransferEN           string
+	// PickupPoints are where shoppers may collect orders (LIBRES_PICKUP_POINTS; default
+	// the foundation's store as a sample); PickupUncollectedDays after an order is ready
+	// it is flagged for staff if not picked up.
+	PickupPoints          []PickupPoint
+	PickupUncollectedDays int
 }
 
 const sampleTransfer = "EJEMPLO (configura LIBRES_TRANSFER_INSTRUCTIONS_ES): Banco de Ejemplo, cuenta de ahorros 000-000000-00, a nombre de Fundación Libres, NIT 900.123.456-8. Escribe el número del pedido en la referencia."
@@ -63,6 +68,7 @@ func loadOrders(str func(name, def string) string, errs []error) (Orders, []erro
 	}
 	o.TransferES = str("LIBRES_TRANSFER_INSTRUCTIONS_ES", sampleTransfer)
 	o.TransferEN = str("LIBRES_TRANSFER_INSTRUCTIONS_EN", o.TransferES)
+	errs = loadPickup(str, &o, errs)
 	return o, errs
 }
 
@@ -74,13 +80,13 @@ func (o Orders) printLines() [][2]string {
 	if o.LinkKey != "" {
 		key = "****"
 	}
-	return [][2]string{
+	return append([][2]string{
 		{"LIBRES_ORDER_LINK_KEY", key},
 		{"LIBRES_MANUAL_HOLD_HOURS", strconv.Itoa(o.ManualHoldHours)},
 		{"LIBRES_SHIPPING_COP", fmt.Sprint(o.ShippingMinor / 100)},
 		{"LIBRES_FREE_SHIPPING_FROM_COP", fmt.Sprint(o.FreeShippingFrom / 100)},
 		{"LIBRES_SHIPPING_BY_DEPARTMENT_COP", shippingPairs(o.ShippingByDepartment)},
-	}
+	}, o.pickupLines()...)
 }
 
 func shippingPairs(m map[string]int64) string {

@@ -40,6 +40,10 @@ type CheckoutInput struct {
 	Donation      string
 	DonationOther string
 	PaymentMethod string // "card", "transfer", "cod"
+	// Delivery is "shipping" (or empty) or "pickup"; a pickup names its PickupPoint, and
+	// then Department, City and AddressLine are not asked (the point's are kept).
+	Delivery      string
+	PickupPoint   string
 	AcceptPolicy  bool   // the data-policy box was ticked
 	PolicyVersion string // the version of the policy shown
 	// QuotedTotal is the total the shopper confirmed, in minor units; Place refuses to
@@ -79,6 +83,8 @@ type checkout struct {
 	Email, Name, Phone, Department, City, Address, Notes, Lang string
 	Donation                                                   int64
 	Method                                                     payment.Method
+	Delivery                                                   Delivery
+	PickupPoint                                                string
 }
 
 // Validate checks the form alone (not the cart nor the enabled methods) and returns
@@ -106,14 +112,27 @@ func (in CheckoutInput) clean(maxDonation int64) (checkout, error) {
 	} else {
 		f["phone"] = keyPhoneInvalid
 	}
-	c.Department = strings.TrimSpace(in.Department)
-	if !slices.Contains(Departments, c.Department) {
-		f["department"] = keyDepartmentInvalid
+	c.Delivery = DeliveryShipping
+	switch strings.TrimSpace(in.Delivery) {
+	case "", string(DeliveryShipping):
+		c.Department = strings.TrimSpace(in.Department)
+		if !slices.Contains(Departments, c.Department) {
+			f["department"] = keyDepartmentInvalid
+		}
+		c.City = oneLine(in.City)
+		text(f, "city", c.City, maxCity, keyCityRequired)
+		c.Address = oneLine(in.AddressLine)
+		text(f, "address_line", c.Address, maxAddress, keyAddressRequired)
+	case string(DeliveryPickup):
+		// The point's existence and that it keeps the cart's items are checked by Place
+		// and Quote, which know the points.
+		c.Delivery, c.PickupPoint = DeliveryPickup, strings.TrimSpace(in.PickupPoint)
+		if c.PickupPoint == "" || utf8.RuneCountInString(c.PickupPoint) > 64 {
+			f["pickup_point"] = keyPickupPointInvalid
+		}
+	default:
+		f["delivery"] = keyPickupUnavailable
 	}
-	c.City = oneLine(in.City)
-	text(f, "city", c.City, maxCity, keyCityRequired)
-	c.Address = oneLine(in.AddressLine)
-	text(f, "address_line", c.Address, maxAddress, keyAddressRequired)
 	c.Notes = strings.TrimSpace(storable(in.Notes))
 	if utf8.RuneCountInString(c.Notes) > maxNotes {
 		f["notes"] = keyTooLong
@@ -238,15 +257,16 @@ func (t ShippingTable) Price(department string, subtotal int64) int64 {
 	return t.Default
 }
 
-// totals prices lines (unit price, quantity, tax class) for a department and donation.
-func (s *Service) totals(lines []CartLine, department string, donation int64) Totals {
+// totals prices lines (unit price, quantity, tax class) for a department and donation;
+// a pickup pays no shipping.
+func (s *Service) totals(lines []CartLine, department string, donation int64, pickup bool) Totals {
 	t := Totals{Currency: s.opts.Currency, Donation: donation}
 	for _, l := range lines {
 		lt := l.UnitMinor * int64(l.Quantity)
 		t.Subtotal += lt
 		t.Tax += LineTax(l.TaxClass, lt)
 	}
-	if len(lines) > 0 {
+	if len(lines) > 0 && !pickup {
 		t.Shipping = s.opts.Shipping.Price(department, t.Subtotal)
 	}
 	t.Total = t.Subtotal + t.Shipping + t.Donation
@@ -256,12 +276,22 @@ func (s *Service) totals(lines []CartLine, department string, donation int64) To
 // Quote prices a cart for a checkout form: line taxes, shipping to the department (the
 // default rate while none is chosen; nothing for an empty cart) and the donation. Only
 // a bad donation is an error (field "donation"); the rest of the form is not checked.
+//
+// A pickup (CheckoutInput.Delivery "pickup") pays no shipping; a point that does not
+// exist is field "pickup_point", one that does not keep every line field "delivery".
 func (s *Service) Quote(ctx context.Context, c Cart, in CheckoutInput) (Totals, error) {
+	pickup := strings.TrimSpace(in.Delivery) == string(DeliveryPickup)
 	d, ok := parseDonation(in.Donation, in.DonationOther, s.opts.MaxDonation)
 	if !ok {
-		return s.totals(c.Lines, strings.TrimSpace(in.Department), 0), apperr.Fields(map[string]string{"donation": keyDonationInvalid})
+		return s.totals(c.Lines, strings.TrimSpace(in.Department), 0, pickup), apperr.Fields(map[string]string{"donation": keyDonationInvalid})
 	}
-	return s.totals(c.Lines, strings.TrimSpace(in.Department), d), nil
+	t := s.totals(c.Lines, strings.TrimSpace(in.Department), d, pickup)
+	if pickup {
+		if _, err := s.pickupFor(ctx, c.Lines, strings.TrimSpace(in.PickupPoint)); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
 }
 
 // Methods returns the payment methods this store offers, in the form's order.

@@ -37,6 +37,9 @@ func (f Filter) where() (string, []any) {
 	if f.Flagged {
 		conds = append(conds, "o.flagged")
 	}
+	if f.Uncollected {
+		conds = append(conds, "o.delivery_method = 'pickup' AND o.picked_up_at IS NULL AND o.status = 'paid' AND o.pickup_ready_at < "+arg(f.readyBefore))
+	}
 	if f.WorkshopID != 0 {
 		conds = append(conds, "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.workshop_id = "+arg(f.WorkshopID)+")")
 	}
@@ -67,6 +70,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Order, int, error) {
 	if f.Page <= 0 {
 		f.Page = 1
 	}
+	f.readyBefore = s.now().Add(-s.opts.PickupUncollectedAfter)
 	cond, args := f.where()
 	var total int
 	if err := sqlx.GetContext(ctx, s.db, &total, `SELECT count(*) FROM orders o WHERE `+cond, args...); err != nil {
@@ -91,6 +95,7 @@ var csvHeader = []string{"number", "created_at", "status", "payment_method", "fl
 // WriteCSV writes every order matching f (Page and PerPage ignored), one row per line,
 // newest order first, as a spreadsheet CSV (sheet: BOM, formula cells neutralised).
 func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
+	f.readyBefore = s.now().Add(-s.opts.PickupUncollectedAfter)
 	cond, args := f.where()
 	sel := `SELECT ` + oCols + `, l.line_no, l.sku, l.title_es, l.size, l.color_es, l.workshop_id, l.workshop_name,
 			l.quantity, l.unit_minor, l.tax_class AS line_tax_class, l.tax_minor AS line_tax_minor, l.line_total_minor

@@ -109,6 +109,12 @@ type Order struct {
 	ShippedAt      *time.Time `db:"shipped_at"`
 	DeliveredAt    *time.Time `db:"delivered_at"`
 	CancelledAt    *time.Time `db:"cancelled_at"`
+	// Delivery is shipping or pickup; a pickup order names its PickupPoint and holds the
+	// point's address in Department, City and Address.
+	Delivery      Delivery   `db:"delivery_method"`
+	PickupPoint   string     `db:"pickup_point"`
+	PickupReadyAt *time.Time `db:"pickup_ready_at"`
+	PickedUpAt    *time.Time `db:"picked_up_at"`
 
 	Lines []Line `db:"-"`
 }
@@ -173,6 +179,8 @@ const (
 	EventFlagged        EventKind = "flagged"
 	EventWithdrawal     EventKind = "request_withdrawal"
 	EventReversal       EventKind = "request_reversal"
+	EventReadyForPickup EventKind = "ready_for_pickup"
+	EventPickedUp       EventKind = "picked_up"
 )
 
 // Filter narrows List and WriteCSV; zero fields match everything.
@@ -185,6 +193,10 @@ type Filter struct {
 	Flagged    bool      // only orders flagged for staff (paid after cancellation)
 	Page       int       // from 1
 	PerPage    int       // default 50
+	// Uncollected: only pickup orders ready longer than Options.PickupUncollectedAfter
+	// and not picked up (List and WriteCSV set the cut-off from the clock).
+	Uncollected bool
+	readyBefore time.Time
 }
 
 func pick(lang, es, en string) string {

@@ -111,7 +111,7 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 		return o, err == nil, err
 	}
 	if in.QuotedTotal != 0 {
-		if t := s.totals(pc.Lines, c.Department, c.Donation); t.Total != in.QuotedTotal {
+		if t := s.totals(pc.Lines, c.Department, c.Donation, c.Delivery == DeliveryPickup); t.Total != in.QuotedTotal {
 			return Order{}, false, &apperr.Error{Code: apperr.Conflict, Key: keyTotalChanged, Err: ErrTotalChanged}
 		}
 	}
@@ -123,6 +123,13 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 	}
 	if len(enough) < len(pc.Lines) {
 		return Order{}, false, shortLines(pc.Lines, enough) // off sale or short already: nothing to write
+	}
+	if c.Delivery == DeliveryPickup {
+		p, err := s.pickupFor(ctx, pc.Lines, c.PickupPoint)
+		if err != nil {
+			return Order{}, false, err
+		}
+		c.Department, c.City, c.Address = p.Department, p.City, p.Name+", "+p.Address
 	}
 	o := s.newOrder(pc, in, c, userID, now)
 	d := s.mailData(o)
@@ -187,7 +194,8 @@ func (s *Service) newOrder(pc placingCart, in CheckoutInput, c checkout, userID 
 	o := Order{ID: pc.OrderID, Number: fmt.Sprintf("LIB-%04d-%06d", now.In(colombia).Year(), pc.OrderSeq),
 		Status: StatusPending, Method: c.Method, Email: c.Email, Name: c.Name, Phone: c.Phone, Lang: c.Lang,
 		Department: c.Department, City: c.City, Address: c.Address, Notes: c.Notes,
-		Totals: s.totals(pc.Lines, c.Department, c.Donation), CreatedAt: now, UpdatedAt: now}
+		Totals: s.totals(pc.Lines, c.Department, c.Donation, c.Delivery == DeliveryPickup), CreatedAt: now, UpdatedAt: now,
+		Delivery: c.Delivery, PickupPoint: c.PickupPoint}
 	if userID != 0 {
 		o.UserID = &userID
 	}
@@ -327,7 +335,7 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 //     (arrays indexed by line), its "placed" and "email_queued" events, a logged-in
 //     shopper's consent ($47 NULL: none), the email ($54: the outbox message, NULL when
 //     the caller enqueues it in its transaction), and the emptied cart remembering the
-//     order;
+//     order; $55 and $56 are its delivery method and pickup point;
 //   - a line short of stock makes checkout_sold_out() raise SQLSTATE LB409, and
 //     nothing of the statement stays.
 //
@@ -344,10 +352,11 @@ const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit',
 	o AS (
 		INSERT INTO orders (id, number, status, payment_method, user_id, email, name, phone, lang, department, city,
 			address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor, total_minor,
-			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip)
+			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip, delivery_method,
+			pickup_point)
 		OVERRIDING SYSTEM VALUE
 		SELECT $53, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20,
-			$21, $22, $23 FROM cart WHERE (SELECT lines FROM taken) >= 0
+			$21, $22, $23, $55, $56 FROM cart WHERE (SELECT lines FROM taken) >= 0
 		RETURNING id),
 	l AS (
 		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
@@ -433,7 +442,8 @@ func (s *Service) writeOrder(ctx context.Context, q db.Querier, pc placingCart, 
 			pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size), pq.Array(ces), pq.Array(cen), pq.Array(unit),
 			pq.Array(qty), pq.Array(class), pq.Array(tax), pq.Array(total), pq.Array(variant), pq.Array(qty),
 			string(EventPlaced), string(o.Method), string(EventEmailQueued), mailReceived+" → "+o.Email,
-			consentUser, consentDataPolicy, in.PolicyVersion, in.IP, pc.ID, pc.Version, o.ID, outbox)
+			consentUser, consentDataPolicy, in.PolicyVersion, in.IP, pc.ID, pc.Version, o.ID, outbox,
+			string(o.Delivery), o.PickupPoint)
 	}
 	if err != nil {
 		return placeResult{}, fmt.Errorf("write order %s: %w", o.Number, db.Translate(err))

@@ -55,6 +55,11 @@ type Options struct {
 	// refunds an order (default: a ledger on the same pool with its default options and
 	// this clock).
 	Ledger *ledger.Ledger
+	// PickupPoints are where shoppers may collect their orders (none: shipping only).
+	PickupPoints []PickupPoint
+	// PickupUncollectedAfter: a pickup order ready this long and not picked up is
+	// flagged for staff (default 14 days).
+	PickupUncollectedAfter time.Duration
 	// Now is the clock; tests move it.
 	Now func() time.Time
 }
@@ -84,6 +89,9 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	}
 	if len(opts.Methods) == 0 {
 		opts.Methods = []payment.Method{payment.MethodTransfer, payment.MethodCOD}
+	}
+	if opts.PickupUncollectedAfter <= 0 {
+		opts.PickupUncollectedAfter = defaultUncollectedAfter
 	}
 	if opts.Currency == "" {
 		opts.Currency = "COP"

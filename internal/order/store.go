@@ -27,7 +27,7 @@ const orderCols = `id, number, status, payment_method, user_id, email, name, pho
 	city, address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor,
 	total_minor, refunded_minor, provider_session_id, payment_ref, expires_at, reminder_sent_at,
 	flagged, flag_reason, carrier, tracking, created_at, updated_at, paid_at, shipped_at,
-	delivered_at, cancelled_at`
+	delivered_at, cancelled_at, delivery_method, pickup_point, pickup_ready_at, picked_up_at`
 
 const lineCols = `order_id, line_no, variant_id, product_id, workshop_id, workshop_name, product_slug,
 	title_es, title_en, sku, size, color_es, color_en, unit_minor, quantity, tax_class, tax_minor,
