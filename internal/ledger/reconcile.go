@@ -49,6 +49,8 @@ type Report struct {
 	Orders, Refunds, Adjustments int
 	// QuotePayments and QuoteRefunds counted (corporate quotes' money).
 	QuotePayments, QuoteRefunds int
+	// Donations and DonationRefunds counted (gifts made without a purchase).
+	Donations, DonationRefunds int
 }
 
 // OK reports whether the ledger matches everything.
@@ -185,6 +187,10 @@ func (l *Ledger) ReconcileTx(ctx context.Context, q db.Querier, from, to time.Ti
 		func(ws int64) *Totals { return get(expected, key{AccountWorkshop, ws}) })
 	r.QuotePayments, r.QuoteRefunds = nq, nqr
 	r.Problems = append(r.Problems, quoteSrcProblems...)
+	r.Donations, r.DonationRefunds, err = donationExpected(ctx, q, in, get(expected, key{AccountDonations, 0}))
+	if err != nil {
+		return Report{}, fmt.Errorf("reconcile: %w", err)
+	}
 	quoteHave, err := quoteHeld(ctx, q, from, to)
 	if err != nil {
 		return Report{}, fmt.Errorf("reconcile: %w", err)
@@ -453,8 +459,8 @@ func (r Report) WriteTable(w io.Writer) error {
 		}
 		period = f + " to " + t + " (exclusive)"
 	}
-	fmt.Fprintf(w, "reconciliation, %s: %d orders sold, %d refunds, %d quote payments, %d quote refunds, %d adjustments\n\n",
-		period, r.Orders, r.Refunds, r.QuotePayments, r.QuoteRefunds, r.Adjustments)
+	fmt.Fprintf(w, "reconciliation, %s: %d orders sold, %d refunds, %d quote payments, %d quote refunds, %d donations, %d donation refunds, %d adjustments\n\n",
+		period, r.Orders, r.Refunds, r.QuotePayments, r.QuoteRefunds, r.Donations, r.DonationRefunds, r.Adjustments)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "account\tsales\tledger\trefunds\tledger\tshare\tledger\tpayouts\tledger\t\t")
 	for _, row := range r.Rows {

@@ -45,6 +45,10 @@ type CheckoutRequest struct {
 	CancelURL      string // where the shopper returns after giving up
 	// IdempotencyKey makes a retried creation return the same session, never a second.
 	IdempotencyKey string
+
+	// DonationID is a gift to the foundation (package donation's donations row); then
+	// OrderNumber holds the donation's number (DON-2026-000045).
+	DonationID int64
 }
 
 // Session is a created hosted checkout.
@@ -64,6 +68,8 @@ type RefundRequest struct {
 	AmountMinor    int64
 	Currency       string
 	IdempotencyKey string
+
+	DonationID int64 // a gift to the foundation (package donation)
 }
 
 // Provider takes card payments. Errors a shopper should see as "card payment is
@@ -103,6 +109,10 @@ type Event struct {
 	Created        time.Time
 	Livemode       bool   // false for events of the provider's test mode
 	APIVersion     string // the provider's API version the event was rendered in
+
+	// DonationID is the gift the event is about (metadata donation_id, or
+	// client_reference_id "donation-N"); 0 when absent.
+	DonationID int64
 }
 
 // ErrUnavailable marks a provider that could not be reached or answered with a server

@@ -174,6 +174,9 @@ func (s *Stripe) Refund(ctx context.Context, r RefundRequest) (string, error) {
 	if r.QuotePaymentID != 0 {
 		p.Metadata = map[string]string{"quote_payment_id": strconv.FormatInt(r.QuotePaymentID, 10)}
 	}
+	if r.DonationID != 0 {
+		p.Metadata = map[string]string{"donation_id": strconv.FormatInt(r.DonationID, 10)}
+	}
 	p.Context = ctx
 	p.SetIdempotencyKey(r.IdempotencyKey)
 	rf, err := s.api.Refunds.New(p)
@@ -207,10 +210,18 @@ func classify(op string, err error) error {
 // ("quote-payment-42"), which no order id (a bare number) can be mistaken for.
 const quoteRefPrefix = "quote-payment-"
 
+// donationRefPrefix starts the client_reference_id of a donation's session
+// ("donation-42").
+const donationRefPrefix = "donation-"
+
 // reference is the session's client_reference_id and the metadata of the session and of
 // its PaymentIntent (copied to its charges and named by refunds): the order, or the
 // quote payment.
 func (r CheckoutRequest) reference() (string, map[string]string) {
+	if r.DonationID != 0 {
+		id := strconv.FormatInt(r.DonationID, 10)
+		return donationRefPrefix + id, map[string]string{"donation_id": id, "donation_number": r.OrderNumber}
+	}
 	if r.QuotePaymentID != 0 {
 		id := strconv.FormatInt(r.QuotePaymentID, 10)
 		return quoteRefPrefix + id, map[string]string{"quote_payment_id": id, "quote_number": r.OrderNumber}
@@ -221,6 +232,9 @@ func (r CheckoutRequest) reference() (string, map[string]string) {
 
 // what names the request's order or quote payment in errors and logs.
 func (r CheckoutRequest) what() string {
+	if r.DonationID != 0 {
+		return fmt.Sprintf("donation %d", r.DonationID)
+	}
 	if r.QuotePaymentID != 0 {
 		return fmt.Sprintf("quote payment %d", r.QuotePaymentID)
 	}
@@ -228,6 +242,9 @@ func (r CheckoutRequest) what() string {
 }
 
 func (r RefundRequest) what() string {
+	if r.DonationID != 0 {
+		return fmt.Sprintf("donation %d", r.DonationID)
+	}
 	if r.QuotePaymentID != 0 {
 		return fmt.Sprintf("quote payment %d", r.QuotePaymentID)
 	}
@@ -237,8 +254,8 @@ func (r RefundRequest) what() string {
 func (r CheckoutRequest) validate() error {
 	bad := func(why string) error { return fmt.Errorf("payment: checkout for %s: %s", r.what(), why) }
 	switch {
-	case (r.OrderID <= 0) == (r.QuotePaymentID <= 0):
-		return bad("want either an order id or a quote payment id")
+	case btoi(r.OrderID > 0)+btoi(r.QuotePaymentID > 0)+btoi(r.DonationID > 0) != 1:
+		return bad("want one of an order id, a quote payment id or a donation id")
 	case len(r.Currency) != 3:
 		return bad(fmt.Sprintf("currency %q is not an ISO code", r.Currency))
 	case len(r.Lines) == 0:
@@ -312,4 +329,11 @@ func (s stripeLog) Warnf(format string, v ...any) {
 }
 func (s stripeLog) Errorf(format string, v ...any) {
 	s.l.Warn("stripe-go: " + fmt.Sprintf(format, v...))
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

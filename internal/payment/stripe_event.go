@@ -62,6 +62,7 @@ func (s *Stripe) ParseEvent(payload []byte, sigHeader string) (Event, error) {
 		e.SessionID = cs.ID
 		e.OrderID = orderIDOf(cs.ClientReferenceID, cs.Metadata)
 		e.QuotePaymentID = quotePaymentIDOf(cs.ClientReferenceID, cs.Metadata)
+		e.DonationID = donationIDOf(cs.ClientReferenceID, cs.Metadata)
 		if cs.PaymentIntent != nil {
 			e.PaymentRef = cs.PaymentIntent.ID
 		}
@@ -76,6 +77,7 @@ func (s *Stripe) ParseEvent(payload []byte, sigHeader string) (Event, error) {
 		e.Type = EventRefunded
 		e.OrderID = orderIDOf("", ch.Metadata) // PaymentIntent metadata copied to its charges
 		e.QuotePaymentID = quotePaymentIDOf("", ch.Metadata)
+		e.DonationID = donationIDOf("", ch.Metadata)
 		if ch.PaymentIntent != nil {
 			e.PaymentRef = ch.PaymentIntent.ID
 		}
@@ -111,6 +113,19 @@ func quotePaymentIDOf(ref string, meta map[string]string) int64 {
 	n, ok := strings.CutPrefix(ref, quoteRefPrefix)
 	if !ok {
 		n = meta["quote_payment_id"]
+	}
+	if id, err := strconv.ParseInt(n, 10, 64); err == nil && id > 0 {
+		return id
+	}
+	return 0
+}
+
+// donationIDOf reads the donation id from a session's client_reference_id
+// ("donation-N"), else from the object's metadata (donation_id); 0 when neither holds one.
+func donationIDOf(ref string, meta map[string]string) int64 {
+	n, ok := strings.CutPrefix(ref, donationRefPrefix)
+	if !ok {
+		n = meta["donation_id"]
 	}
 	if id, err := strconv.ParseInt(n, 10, 64); err == nil && id > 0 {
 		return id

@@ -1,7 +1,8 @@
 // Package hooks receives the payment provider's webhooks: POST /webhooks/stripe. The
 // signature is the authentication, so the route has no session and no CSRF token; the
 // raw body is verified, reduced to a payment.Event and handed to the order use case (or,
-// for a corporate quote's payment, to the quote service).
+// for a corporate quote's payment, to the quote service; for a donation, to the
+// donation service).
 // Answers follow what Stripe does with them: 2xx is done, anything else is delivered
 // again (with backoff, for up to three days).
 package hooks
@@ -47,6 +48,9 @@ type Handler struct {
 	// Quotes applies events about corporate quote payments (Event.QuotePaymentID set);
 	// nil: such events are acknowledged and ignored.
 	Quotes Sink
+	// Donations applies events about gifts to the foundation (Event.DonationID set);
+	// nil: such events are acknowledged and ignored.
+	Donations Sink
 	// OnFailure, when set, is told of each delivery not applied (metrics), by reason:
 	// "body" (too large or unreadable), "signature", "database_unavailable" (503) or
 	// "internal" (500).
@@ -108,6 +112,15 @@ func (h *Handler) handleStripe(c *gin.Context) {
 		sink, what = h.Quotes, slog.Int64("quote_payment_id", ev.QuotePaymentID)
 		if h.Quotes == nil {
 			log.Warn("webhook event about a quote payment ignored: no quote service", what)
+			c.String(http.StatusOK, "ignored\n")
+			return
+		}
+	}
+	if ev.DonationID != 0 {
+		// A gift to the foundation: the donation service's.
+		sink, what = h.Donations, slog.Int64("donation_id", ev.DonationID)
+		if h.Donations == nil {
+			log.Warn("webhook event about a donation ignored: no donation service", what)
 			c.String(http.StatusOK, "ignored\n")
 			return
 		}
