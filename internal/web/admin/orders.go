@@ -35,6 +35,8 @@ func (h *Handler) orderRoutes(r gin.IRouter) {
 	r.POST("/orders/:id/cancel", h.HandlePrivate(h.orderCancel))
 	r.POST("/orders/:id/reinstate", h.HandlePrivate(h.orderReinstate))
 	r.POST("/orders/:id/refund", h.HandlePrivate(h.orderRefund))
+	r.POST("/orders/:id/pickup-ready", h.HandlePrivate(h.orderPickupReady))
+	r.POST("/orders/:id/picked-up", h.HandlePrivate(h.orderPickedUp))
 }
 
 // OrderListView is /admin/orders: filters and one page of orders, newest first.
@@ -47,6 +49,8 @@ type OrderListView struct {
 	Errors                     map[string]string // filter field -> message key
 	Rows                       []OrderRow
 	CSVURL, FlaggedURL, Action string
+	Uncollected                bool // only pickup orders not collected in time
+	UncollectedURL             string
 	Lang                       string // ?lang= to keep in the filter form, "" when none
 	Pager
 }
@@ -60,6 +64,7 @@ type OrderRow struct {
 	Flagged                   bool
 	FlagReason                string
 	ManualUnpaid, ReadyToShip bool
+	Uncollected               bool // a pickup order waiting longer than the configured days
 }
 
 // orderQuery is the list's filters as read from the query string.
@@ -84,6 +89,7 @@ func readOrderQuery(c *gin.Context) orderQuery {
 		q.Method = m
 	}
 	q.WorkshopID = parseID(c.Query("workshop"))
+	q.Uncollected = c.Query("uncollected") == "1"
 	if d, ok := day(q.FromS); ok {
 		q.From = d
 	} else if q.FromS != "" {
@@ -119,7 +125,8 @@ func (h *Handler) orderList(c *gin.Context, lang string) error {
 	v := OrderListView{Nav: h.nav(c, lang, ordersPath), Q: q.Query, From: q.FromS, To: q.ToS, Flagged: q.Flagged,
 		Errors: q.Errors, Action: ordersPath, Lang: c.Query("lang"),
 		CSVURL:     kit.WithQuery(ordersPath+".csv", csvQuery(c)),
-		FlaggedURL: withLang(c, ordersPath+"?flagged=1")}
+		FlaggedURL: withLang(c, ordersPath+"?flagged=1"), Uncollected: q.Uncollected,
+		UncollectedURL: withLang(c, ordersPath+"?uncollected=1")}
 	if v.Lang != "es" && v.Lang != "en" {
 		v.Lang = ""
 	}
@@ -138,7 +145,8 @@ func (h *Handler) orderList(c *gin.Context, lang string) error {
 			Name: o.Name, Email: o.Email, Status: h.T(lang, "orderpage.status."+string(o.Status)),
 			StatusClass: statusClass(o.Status), Method: h.T(lang, "adminorders.method."+string(o.Method)),
 			Total: amount(o.Total, o.Currency, lang), Flagged: o.Flagged, FlagReason: o.FlagReason,
-			ManualUnpaid: o.Manual() && o.Status.Open() && o.Method != payment.MethodCOD, ReadyToShip: canShip(o)}
+			ManualUnpaid: o.Manual() && o.Status.Open() && o.Method != payment.MethodCOD, ReadyToShip: canShip(o),
+			Uncollected: h.Orders.Uncollected(o)}
 		if o.RefundedMinor > 0 {
 			r.Refunded = amount(o.RefundedMinor, o.Currency, lang)
 		}
@@ -180,9 +188,11 @@ func statusClass(s order.Status) string {
 	return "status-ok"
 }
 
-// canShip: a paid order ships, and so does an unpaid cash-on-delivery one.
+// canShip: a paid order ships, and so does an unpaid cash-on-delivery one; a pickup
+// order is not shipped (see pickupAdmin).
 func canShip(o order.Order) bool {
-	return o.Status == order.StatusPaid || o.Status == order.StatusPending && o.Method == payment.MethodCOD
+	return o.Delivery != order.DeliveryPickup &&
+		(o.Status == order.StatusPaid || o.Status == order.StatusPending && o.Method == payment.MethodCOD)
 }
 
 func amount(minor int64, currency, lang string) string {

@@ -33,6 +33,8 @@ type OrderView struct {
 	RefundFirst                                            bool // paid: cancelling means refunding
 	Card                                                   bool // refunds go through the card provider
 
+	Pickup *PickupAdmin // a pickup order's panel; nil when shipped
+
 	Forms OrderForms
 	// Alert is the message of a refused action whose form is not on the page (it no
 	// longer applies, as when someone else changed the order first).
@@ -116,6 +118,9 @@ func (h *Handler) renderOrder(c *gin.Context, lang string, status int, id int64,
 	}
 	v.RefundFirst = o.Status == order.StatusPaid && order.RefundDue(o) > 0
 	v.setForms(o, failed, f)
+	if v.Pickup = h.pickupAdmin(c, o); failed == "pickup" && f != nil {
+		v.Alert = f.Message
+	}
 	chosen := lineNumbers(strings.Split(v.Forms.Refund.V("lines"), ","))
 	for _, l := range o.Lines {
 		v.Lines = append(v.Lines, OrderLineRow{No: l.LineNo, Title: l.Title(lang), SKU: l.SKU, Size: l.Size,

@@ -17,7 +17,7 @@ import (
 
 // checkoutFields are the checkout form's inputs, re-shown as typed on every refusal.
 var checkoutFields = []string{"email", "name", "phone", "department", "city", "address_line", "notes",
-	"donation", "donation_other", "payment_method", "accept_policy", "quoted_total"}
+	"donation", "donation_other", "payment_method", "accept_policy", "quoted_total", "delivery"}
 
 // CheckoutView is the checkout page: the form, the cart's lines and, once reviewed, the
 // total with taxes and shipping that the shopper confirms.
@@ -29,6 +29,7 @@ type CheckoutView struct {
 	Departments []kit.Option
 	Donations   []kit.Option
 	Methods     []kit.Option
+	Pickup      []PickupOption // the pickup points that keep every line; none: shipping only
 	AskConsent  bool
 	Privacy     string
 	Totals      *TotalsView // nil until reviewed
@@ -49,6 +50,7 @@ func (s *Handler) handleCheckout(c *gin.Context, lang string) error {
 		f.Values["email"], f.Values["name"] = u.Email, u.Name
 	}
 	f.Values["donation"] = "0"
+	f.Values["delivery"] = "shipping"
 	if ms := s.Orders.Methods(); len(ms) > 0 {
 		f.Values["payment_method"] = string(ms[0])
 	}
@@ -60,6 +62,7 @@ func (s *Handler) checkoutInput(c *gin.Context, f *kit.Form, lang string) (order
 		City: f.V("city"), AddressLine: f.V("address_line"), Notes: f.V("notes"), Donation: f.V("donation"),
 		DonationOther: f.V("donation_other"), PaymentMethod: f.V("payment_method"), AcceptPolicy: f.Checked("accept_policy"),
 		PolicyVersion: account.PolicyVersion, IP: c.ClientIP(), Lang: lang}
+	in.Delivery, in.PickupPoint = splitDelivery(f.V("delivery"))
 	if u := kit.CurrentUser(c); u != nil {
 		in.UserID = u.ID
 		ok, err := s.Accounts.HasConsent(c.Request.Context(), u.ID, account.ConsentDataPolicy, account.PolicyVersion)
@@ -196,6 +199,9 @@ func (s *Handler) renderCheckout(c *gin.Context, lang string, status int, f *kit
 			continue
 		}
 		v.Methods = append(v.Methods, kit.Option{Value: string(m), Label: s.T(lang, "checkout.method."+string(m)), Selected: f.V("payment_method") == string(m)})
+	}
+	if v.Pickup, err = s.pickupOptions(ctx, lang, cart.Lines, f.V("delivery")); err != nil {
+		return err
 	}
 	v.AskConsent = true
 	if u := kit.CurrentUser(c); u != nil {

@@ -29,9 +29,10 @@ type OrderView struct {
 	Name, Email, Phone        string
 	Address                   []string
 	Carrier, Tracking         string
-	Token                     string // the guest link's token, carried by the page's forms
-	PayAction                 string // try the card payment again
-	RequestAction             string // Ley 1480 requests
+	Pickup                    *PickupView // a pickup order's point; nil when shipped
+	Token                     string      // the guest link's token, carried by the page's forms
+	PayAction                 string      // try the card payment again
+	RequestAction             string      // Ley 1480 requests
 	CanWithdraw, CanReverse   bool
 	Placed                    string
 	Form                      *kit.Form
@@ -169,6 +170,7 @@ func (s *Handler) renderOrder(c *gin.Context, lang string, status int, o order.O
 		Address: []string{o.Address, o.City + ", " + o.Department},
 		Placed:  o.CreatedAt.In(bogota).Format("2006-01-02 15:04"), Form: f}
 	v.Status = s.T(lang, v.StatusKey)
+	v.Pickup = s.pickupView(o, lang)
 	if o.RefundedMinor > 0 {
 		v.Refunded = cur(o.RefundedMinor)
 	}

@@ -83,10 +83,15 @@ func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err er
 		return env, cleanup, err
 	}
 	led := ledger.New(conn, ledger.Options{})
+	var points []order.PickupPoint // as main: the configured pickup points (the sample store)
+	for _, p := range cfg.Orders.PickupPoints {
+		points = append(points, order.PickupPoint(p))
+	}
 	quotes := quote.New(conn, photos, nil)
 	quotes.Mail, quotes.Ledger, quotes.BaseURL = queue, led, baseURL
 	return Env{Quotes: quotes, DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
 		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"), Ledger: led,
-			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."}}),
+			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."},
+			PickupPoints:       points}),
 		Seller: cfg.Seller, Log: quiet}, cleanup, nil
 }
