@@ -24,6 +24,7 @@ import (
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/metrics"
@@ -255,6 +256,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	} else {
 		log.Info("card payment off (no STRIPE_SECRET_KEY): shoppers pay by transfer or on delivery")
 	}
+	// Gifts to the foundation: the orders' transfer instructions, ledger and link key
+	// (its receipt links are signed under a purpose of their own).
+	oo := orders.Options()
+	donations := donation.New(conn, queue, donation.Options{BaseURL: cfg.BaseURL, Card: card, Ledger: oo.Ledger,
+		Instructions: oo.ManualInstructions, LinkKey: oo.LinkKey, Currency: oo.Currency})
 	quotes := quote.New(conn, photos, nil)
 	quotes.Card, quotes.Mail, quotes.Ledger, quotes.BaseURL, quotes.StaffEmail = card, queue, orders.Options().Ledger, cfg.BaseURL, cfg.Seller.Email
 	if cfg.Workers {
@@ -287,7 +293,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if cfg.Web {
 		srv, err := newServer(ctx, conn, cfg, log, site.Deps{MediaHandler: mediaHandler, PrivateFiles: privateFiles, Photos: photos,
 			Accounts: accounts, SessionMax: accounts.SessionMax(), Orders: orders, Card: card, Stripe: stripe,
-			Ledger: orders.Options().Ledger, Quotes: quotes, Pages: pages, Metrics: mx})
+			Ledger: orders.Options().Ledger, Quotes: quotes, Donations: donations, Pages: pages, Metrics: mx})
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
@@ -50,6 +51,9 @@ type Handler struct {
 	// Ledger runs the workshops' accounts (overview, payouts, shares) and the public
 	// impact settings; nil leaves /admin/ledger unmounted.
 	Ledger *ledger.Ledger
+	// Donations runs gifts to the foundation (/admin/donations); nil leaves them
+	// unmounted.
+	Donations *donation.Service
 }
 
 // Routes registers the admin pages on r, a group already at /admin behind login and
@@ -93,6 +97,9 @@ func (h *Handler) Routes(r gin.IRouter) {
 	}
 	if h.Quotes != nil {
 		h.quoteRoutes(r)
+	}
+	if h.Donations != nil {
+		h.donationRoutes(r)
 	}
 
 	if h.Products != nil {

@@ -27,6 +27,7 @@ var sections = []struct{ key, path string }{
 	{"admin.nav.categories", "/admin/categories"},
 	{"admin.nav.products", "/admin/products"},
 	{"adminorders.nav", ordersPath},
+	{"admindonations.nav", donationsPath},
 	{"admin.quotes.nav", quotesPath},
 	{"admin.quotes.board.nav", boardPath},
 	{"admin.companies.nav", companiesPath},
@@ -41,7 +42,8 @@ func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 	n := Nav{Label: h.T(lang, "admin.nav.label")}
 	for _, s := range sections {
 		if s.path == ordersPath && h.Orders == nil || (s.path == ledgerPath || s.path == impactPath) && h.Ledger == nil ||
-			(s.path == quotesPath || s.path == boardPath || s.path == companiesPath) && h.Quotes == nil {
+			(s.path == quotesPath || s.path == boardPath || s.path == companiesPath) && h.Quotes == nil ||
+			s.path == donationsPath && h.Donations == nil {
 			continue
 		}
 		n.Items = append(n.Items, NavItem{Label: h.T(lang, s.key), URL: withLang(c, s.path), Current: s.path == current})

@@ -21,6 +21,7 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/config"
+	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/metrics"
@@ -32,6 +33,7 @@ import (
 	"github.com/libres/storefront/internal/web/admin"
 	"github.com/libres/storefront/internal/web/corporate"
 	"github.com/libres/storefront/internal/web/docs"
+	"github.com/libres/storefront/internal/web/donate"
 	"github.com/libres/storefront/internal/web/hooks"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/pagecache"
@@ -71,6 +73,9 @@ type Deps struct {
 	// Quotes runs corporate quotes (the corporate room, staff's quotes, production jobs
 	// in the studio); nil leaves them out.
 	Quotes *quote.Service
+	// Donations runs gifts to the foundation (/donar, /en/donate, /admin/donations and
+	// their webhook events); nil leaves them out.
+	Donations *donation.Service
 	// Pages keeps the catalog pages rendered (its Listen runs beside the server); nil
 	// renders every request.
 	Pages *pagecache.Cache
@@ -119,6 +124,7 @@ func New(d Deps) (*Site, error) {
 	s.Admin = &admin.Handler{Kit: k, Accounts: d.Accounts, Catalog: d.Catalog, Editor: d.Editor, AuditLog: d.DB, Orders: d.Orders, Card: d.Card,
 		Ledger: d.Ledger, Products: &studio.Handler{Kit: k, Catalog: d.Catalog, Editor: d.Editor, Photos: d.Photos,
 			Preview: s.Shop.Preview, Base: "/admin", Ledger: d.Ledger}}
+	s.Admin.Donations = d.Donations
 	if d.Quotes != nil {
 		s.Docs = &docs.Handler{Kit: k, Quotes: d.Quotes, Seller: d.Seller}
 		s.Corporate = &corporate.Handler{Kit: k, Quotes: d.Quotes, Accounts: d.Accounts}
@@ -185,6 +191,9 @@ func (s *Site) Engine() *gin.Engine {
 		r.HEAD(media.PrivatePath+"/*path", h)
 	}
 	s.Shop.Routes(r)
+	if s.Deps.Donations != nil {
+		(&donate.Handler{Kit: k, Donations: s.Deps.Donations}).Routes(r)
+	}
 	if s.Deps.Accounts != nil {
 		sessioned := r.Group("")
 		s.Accounts.Routes(sessioned)
@@ -212,6 +221,9 @@ func (s *Site) Engine() *gin.Engine {
 		h := &hooks.Handler{Log: s.Log, Stripe: s.Deps.Stripe, Sink: s.Deps.Orders, OnFailure: s.Metrics.WebhookFailed}
 		if s.Deps.Quotes != nil {
 			h.Quotes = s.Deps.Quotes
+		}
+		if s.Deps.Donations != nil {
+			h.Donations = s.Deps.Donations
 		}
 		h.Routes(r)
 	}
