@@ -28,7 +28,7 @@ func seedProducts(t *testing.T, conn *sqlx.DB) (active, archived int64) {
 			VALUES ('taller-tejido', 'Taller de Tejido', 'Cárcel de Villahermosa', 'prison', 'Cali', 'Valle del Cauca', 'Tejido', 'Weaving') RETURNING id),
 		c AS (INSERT INTO categories (key, slug_es, slug_en, name_es, name_en) VALUES ('bags', 'bolsos', 'bags', 'Bolsos', 'Bags') RETURNING id)
 		INSERT INTO products (slug, workshop_id, category_id, title_es, title_en, status, price_minor, published_at)
-		SELECT s.slug, w.id, c.id, s.title, s.title, s.status::text, 9000000, now() FROM w, c,
+		SELECT s.slug, w.id, c.id, s.title, s.title, s.status::product_status, 9000000, now() FROM w, c,
 			(VALUES ('mochila-tejida', 'Mochila tejida', 'active'), ('bolso-viejo', 'Bolso viejo', 'archived')) AS s(slug, title, status)
 		ORDER BY s.slug DESC RETURNING id`)
 	if err != nil {

@@ -66,6 +66,12 @@ func (s *Handler) renderProduct(c *gin.Context, lang string, p catalog.Product, 
 		v.SingleVariant = p.Variants[0].ID
 	}
 	v.CartAction = routes[lang].Cart
+	if c.Query("src") == "tag" && !preview {
+		v.TagVisit = true
+		if v.Impact, err = s.impact(ctx, lang, w.ID); err != nil {
+			return err
+		}
+	}
 	related, err := s.Catalog.List(ctx, catalog.Filter{CategoryID: p.CategoryID, InStock: true, PerPage: 5, NoTotal: true})
 	if err != nil {
 		return err

@@ -69,7 +69,7 @@ func (s *Handler) Routes(r gin.IRouter) {
 		page(p.Catalog, cached(s.handleListing, listingQuery...))
 		page(p.Catalog+"/:category", cached(s.handleListing, listingQuery...))
 		page(p.Search, cached(s.handleSearch, listingQuery...))
-		page(p.Product+"/:slug", cached(s.handleProduct, "variant"))
+		page(p.Product+"/:slug", cached(s.handleProduct, "variant", "src")) // src=tag: a hang-tag's own page
 		page(p.Workshops, cached(s.handleWorkshops))
 		page(p.Workshop+"/:slug", cached(s.handleWorkshop))
 		for name, path := range p.Pages {

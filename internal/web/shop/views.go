@@ -105,6 +105,10 @@ type ProductView struct {
 	Preview            bool   // the studio's preview of a product that may not be on sale
 	CartAction         string // add-to-cart form target ("" while the shop has no cart)
 	SingleVariant      int64  // the only variant, sent without a choice
+	// TagVisit is a visit from a hang-tag's QR code (?src=tag): the workshop's story
+	// and its public figures come first, what a person holding the item wants to know.
+	TagVisit bool
+	Impact   []ImpactFigure // the workshop's public figures, on a tag visit
 }
 
 // WorkshopCard is a short credit for a workshop.

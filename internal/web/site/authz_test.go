@@ -307,7 +307,7 @@ func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string
 // in TestAccountPagesNeedLogin).
 func (f *authzFixture) knownRoute(path string) bool {
 	for _, prefix := range []string{"/static/", "/media/", "/files/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
-		"/catalogo", "/buscar", "/producto/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
+		"/catalogo", "/buscar", "/producto/", "/t/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
 		"/cuenta", "/account", "/corporate", "/nosotros", "/carrito", "/pagar", "/pedido", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
 		if path == "/" || strings.HasPrefix(path, prefix) {
 			return true

@@ -29,6 +29,7 @@ import (
 	"github.com/libres/storefront/internal/order"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/quote"
+	"github.com/libres/storefront/internal/tags"
 	"github.com/libres/storefront/internal/web/accounts"
 	"github.com/libres/storefront/internal/web/admin"
 	"github.com/libres/storefront/internal/web/corporate"
@@ -194,6 +195,7 @@ func (s *Site) Engine() *gin.Engine {
 	if s.Deps.Donations != nil {
 		(&donate.Handler{Kit: k, Donations: s.Deps.Donations}).Routes(r)
 	}
+	s.Shop.TagRoutes(r, tags.NewStore(s.DB)) // hang-tags' short links /t/{code}
 	if s.Deps.Accounts != nil {
 		sessioned := r.Group("")
 		s.Accounts.Routes(sessioned)
@@ -202,6 +204,8 @@ func (s *Site) Engine() *gin.Engine {
 		// what it touches (a lead's workshops) itself.
 		s.Studio.Routes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)))
 		s.Admin.Routes(sessioned.Group("/admin", k.RequireLogin, k.RequireRole(account.RoleAdmin)))
+		s.Studio.TagRoutes(sessioned.Group("/studio", k.RequireLogin, k.RequireRole(account.RoleLead, account.RoleAdmin)), tags.NewStore(s.DB))
+		s.Admin.TagRoutes(sessioned.Group("/admin", k.RequireLogin, k.RequireRole(account.RoleAdmin)), tags.NewStore(s.DB))
 		if s.Corporate != nil {
 			// A company's people see their company's quotes only; staff see every quote.
 			company := func(c *gin.Context) int64 {

@@ -105,6 +105,7 @@ func (h *Handler) nav(c *gin.Context, lang, current string) Nav {
 	items := []struct{ key, url string }{
 		{"studio.nav.products", h.Base + "/products"},
 		{"studio.nav.new", h.Base + "/products/new"},
+		{"tags.nav", h.Base + "/tags"},
 	}
 	if h.Base == "/studio" {
 		items = append([]struct{ key, url string }{{"studio.nav.dashboard", "/studio"}}, items...)
