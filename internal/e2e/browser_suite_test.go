@@ -14,7 +14,7 @@ import (
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, tags, axe, html, lighthouse)
 //
 // The nine parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
@@ -114,6 +114,12 @@ func TestBrowser(t *testing.T) {
 	part(t, &parts, "privacy", func(t *testing.T) {
 		audit := newLiveAudit(a, axeSrc(t), axeRep)
 		t.Run("phone", func(t *testing.T) { runPrivacy(t, s, browser, a, audit) })
+		audit.vnu(t, e, vnuRep)
+	})
+
+	part(t, &parts, "tags", func(t *testing.T) {
+		audit := newLiveAudit(a, axeSrc(t), axeRep)
+		t.Run("phone", func(t *testing.T) { runTags(t, s, browser, a, audit) })
 		audit.vnu(t, e, vnuRep)
 	})
 
