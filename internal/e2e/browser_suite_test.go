@@ -123,6 +123,12 @@ func TestBrowser(t *testing.T) {
 		audit.vnu(t, e, vnuRep)
 	})
 
+	part(t, &parts, "pickup", func(t *testing.T) {
+		audit := newLiveAudit(a, axeSrc(t), axeRep)
+		t.Run("phone", func(t *testing.T) { runPickup(t, s, browser, a, audit) })
+		audit.vnu(t, e, vnuRep)
+	})
+
 	part(t, &parts, "tags", func(t *testing.T) {
 		audit := newLiveAudit(a, axeSrc(t), axeRep)
 		t.Run("phone", func(t *testing.T) { runTags(t, s, browser, a, audit) })
