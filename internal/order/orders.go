@@ -270,6 +270,9 @@ func (s *Service) Ship(ctx context.Context, actor audit.Actor, orderID int64, ca
 		return Order{}, apperr.Fields(f)
 	}
 	return s.staffAct(ctx, actor, orderID, "order.ship", func(tx *sqlx.Tx, o *Order) (string, error) {
+		if o.Delivery == DeliveryPickup {
+			return "", apperr.New(apperr.Conflict, keyPickupNotShipped) // see MarkReadyForPickup
+		}
 		if o.Status == StatusPending && o.Method != payment.MethodCOD {
 			return "", apperr.New(apperr.Conflict, keyCODOnly)
 		}

@@ -60,6 +60,7 @@ const (
 	keyPickupOnly         = "pickup.pickup_only"
 	keyPickupNotPaid      = "pickup.not_paid"
 	keyPickupNotReady     = "pickup.not_ready"
+	keyPickupNotShipped   = "pickup.not_shipped"
 )
 
 // The pickup emails (web/templates/mail/order_pickup_*).

@@ -176,6 +176,23 @@ func TestPickupReadyAndPickedUpEmailOnce(t *testing.T) {
 	}
 }
 
+func TestPickupOrderIsNotShipped(t *testing.T) {
+	f, _ := pickupFixture(t)
+	ctx := context.Background()
+	o, err := f.svc.Place(ctx, f.cart(t, "1", f.variant(t, 50_000_00, 5, "standard")), 0, pickupInput(payment.MethodTransfer, "estudio"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.MarkPaid(ctx, staff, o.ID, "T-1"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.Ship(ctx, staff, o.ID, "Servientrega", "SV-1")
+	wantErr(t, err, apperr.Conflict, keyPickupNotShipped)
+	if n := f.mails(t, mailShipped); n != 0 {
+		t.Fatalf("%d shipping emails for a pickup order", n)
+	}
+}
+
 func TestPickupShippingOrderRefusesPickupActions(t *testing.T) {
 	f, _ := pickupFixture(t)
 	o := f.place(t, f.cart(t, "1", f.variant(t, 50_000_00, 5, "standard")), payment.MethodTransfer)
