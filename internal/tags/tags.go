@@ -8,12 +8,14 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/apperr"
+	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/db"
 )
@@ -64,15 +66,21 @@ func ValidCode(s string) bool {
 	return true
 }
 
-// Codes returns the code of each product, making the missing ones. A product keeps its
-// code for good, so tags printed at different times lead to the same page; two prints
-// at once agree (ON CONFLICT keeps the first code), and a retry changes nothing.
-func (s *Store) Codes(ctx context.Context, productIDs []int64) (map[int64]string, error) {
+// Codes returns the code of each product (products maps a product to its workshop),
+// making the missing ones, each in a transaction with its audit entry. A product keeps
+// its code for good, so tags printed at different times lead to the same page; two
+// prints at once agree (ON CONFLICT keeps the first code, and only the print that made
+// it records it), and a retry changes nothing.
+func (s *Store) Codes(ctx context.Context, actor audit.Actor, products map[int64]int64) (map[int64]string, error) {
 	const insert = `INSERT INTO tag_codes (product_id, code) VALUES ($1, $2) ON CONFLICT DO NOTHING`
 	const read = `SELECT product_id, code FROM tag_codes WHERE product_id = ANY($1)`
+	ids := make([]int64, 0, len(products))
+	for id := range products {
+		ids = append(ids, id)
+	}
 	out := map[int64]string{}
 	for attempt := 0; attempt < 4; attempt++ {
-		rows, err := s.conn.QueryxContext(ctx, read, pq.Array(productIDs))
+		rows, err := s.conn.QueryxContext(ctx, read, pq.Array(ids))
 		if err != nil {
 			return nil, fmt.Errorf("read tag codes: %w", err)
 		}
@@ -90,7 +98,7 @@ func (s *Store) Codes(ctx context.Context, productIDs []int64) (map[int64]string
 			return nil, fmt.Errorf("read tag codes: %w", err)
 		}
 		missing := 0
-		for _, id := range productIDs {
+		for _, id := range ids {
 			if _, ok := out[id]; ok {
 				continue
 			}
@@ -101,7 +109,19 @@ func (s *Store) Codes(ctx context.Context, productIDs []int64) (map[int64]string
 			}
 			// A code already taken (unlikely: 31^8) leaves the row out; the next round
 			// tries another.
-			if _, err := s.conn.ExecContext(ctx, insert, id, code); err != nil {
+			err = db.InTx(ctx, s.conn, func(tx *sqlx.Tx) error {
+				res, err := tx.ExecContext(ctx, insert, id, code)
+				if err != nil {
+					return db.Translate(err)
+				}
+				if n, _ := res.RowsAffected(); n == 0 {
+					return nil
+				}
+				pid := strconv.FormatInt(id, 10)
+				return audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "tag.code", Entity: "product",
+					EntityID: pid, WorkshopID: products[id], Summary: "tag code " + code, After: map[string]string{"code": code}})
+			})
+			if err != nil {
 				return nil, fmt.Errorf("make tag code of product %d: %w", id, err)
 			}
 		}

@@ -3,9 +3,13 @@ package tags_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/png"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +19,7 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/libres/storefront/internal/apperr"
+	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/tags"
 )
@@ -43,19 +48,28 @@ func TestCodesAndScans(t *testing.T) {
 	store := tags.NewStore(conn)
 	active, archived := seedProducts(t, conn)
 
-	first, err := store.Codes(ctx, []int64{active, archived})
+	var workshop int64
+	if err := conn.Get(&workshop, `SELECT workshop_id FROM products WHERE id = $1`, active); err != nil {
+		t.Fatal(err)
+	}
+	lead := audit.Actor{Email: "lead@libres.test"}
+	first, err := store.Codes(ctx, lead, map[int64]int64{active: workshop, archived: workshop})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`^[a-z2-9]{8}$`).MatchString(first[active]) || first[active] == first[archived] {
 		t.Fatalf("codes %v: want two distinct 8-letter codes", first)
 	}
-	again, err := store.Codes(ctx, []int64{active})
+	again, err := store.Codes(ctx, lead, map[int64]int64{active: workshop})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again[active] != first[active] {
 		t.Errorf("second print's code %q, want the first one %q (tags stay valid)", again[active], first[active])
+	}
+	var recorded int
+	if err := conn.Get(&recorded, `SELECT count(*) FROM audit_log WHERE action = 'tag.code' AND workshop_id = $1`, workshop); err != nil || recorded != 2 {
+		t.Errorf("audit entries for the codes: %d, %v; want one per code made, none for a reprint", recorded, err)
 	}
 
 	now := time.Date(2026, 3, 31, 23, 30, 0, 0, time.FixedZone("COT", -5*3600))
@@ -164,6 +178,9 @@ func TestSheetPDF(t *testing.T) {
 		if got := strings.Count(pdf, "/Subtype /Image"); got != 1 {
 			t.Errorf("%s × %d: %d images, want the one QR code shared by every tag of a product", tc.layout, tc.n, got)
 		}
+		if got := decodeImage(t, pdfImage(t, buf.Bytes())); got != "https://libres.example/t/abcd2345" {
+			t.Errorf("%s × %d: the PDF's QR code reads %q", tc.layout, tc.n, got)
+		}
 		if !strings.Contains(pdf, "Taller de Tejido") || !strings.Contains(pdf, "(M   $\xa090.000)") {
 			t.Errorf("%s × %d: the workshop, size and price are not in the text", tc.layout, tc.n)
 		}
@@ -171,6 +188,51 @@ func TestSheetPDF(t *testing.T) {
 	if _, ok := tags.LayoutNamed("a3"); ok {
 		t.Error("an unknown paper is accepted")
 	}
+}
+
+// pdfImage is the first image of an (uncompressed) PDF made by fpdf from a paletted
+// PNG: its dictionary gives the size, bit depth and palette object, and its stream is
+// the PNG's own zlib data with PNG row filters (Predictor 15), so wrapping it in PNG
+// chunks again gives back the picture the PDF shows.
+func pdfImage(t *testing.T, pdf []byte) image.Image {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)/Subtype /Image\n/Width (\d+)\n/Height (\d+)\n/ColorSpace \[/Indexed /DeviceRGB \d+ (\d+) 0 R\]\n/BitsPerComponent (\d+)\n.*?/Length (\d+)>>\nstream\n`).FindSubmatchIndex(pdf)
+	if m == nil {
+		t.Fatal("no paletted image in the PDF")
+	}
+	num := func(i int) int { n, _ := strconv.Atoi(string(pdf[m[2*i]:m[2*i+1]])); return n }
+	w, h, paletteObj, depth, length := num(1), num(2), num(3), num(4), num(5)
+	data := pdf[m[1] : m[1]+length]
+	pm := regexp.MustCompile(fmt.Sprintf(`\n%d 0 obj\n<</Length (\d+)>>\nstream\n`, paletteObj)).FindSubmatchIndex(pdf)
+	if pm == nil {
+		t.Fatal("no palette object in the PDF")
+	}
+	plen, _ := strconv.Atoi(string(pdf[pm[2]:pm[3]]))
+	palette := pdf[pm[1] : pm[1]+plen]
+	var out bytes.Buffer
+	out.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, body []byte) {
+		_ = binary.Write(&out, binary.BigEndian, uint32(len(body)))
+		c := crc32.NewIEEE()
+		c.Write([]byte(kind))
+		c.Write(body)
+		out.WriteString(kind)
+		out.Write(body)
+		_ = binary.Write(&out, binary.BigEndian, c.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = byte(depth), 3 // paletted
+	chunk("IHDR", ihdr)
+	chunk("PLTE", palette)
+	chunk("IDAT", data)
+	chunk("IEND", nil)
+	img, err := png.Decode(&out)
+	if err != nil {
+		t.Fatalf("the PDF's image: %v", err)
+	}
+	return img
 }
 
 func TestValidCode(t *testing.T) {

@@ -40,6 +40,7 @@ type TagsView struct {
 	Nav       Nav
 	Action    string
 	Query     string
+	KeepLang  string // a language chosen with ?lang, kept by the filter form
 	Workshops []kit.Option
 	Papers    []kit.Option
 	Langs     []kit.Option
@@ -112,6 +113,9 @@ func (p *tagPages) renderForm(c *gin.Context, lang string, status int, f catalog
 	}
 	v := TagsView{Nav: p.nav(c, lang, p.Base+"/tags"), Action: p.action(c), Query: f.Query,
 		Errors: tf.errors, Message: tf.message, Max: tags.MaxLabels}
+	if l := c.Query("lang"); l == "es" || l == "en" {
+		v.KeepLang = l
+	}
 	var ids []int64
 	for _, r := range rows {
 		if r.ProductStatus != catalog.StatusActive {
@@ -261,26 +265,22 @@ func (p *tagPages) labels(c *gin.Context, tf tagForm) ([]tags.Label, error) {
 		}
 	}
 	var variants []int64
-	productSet := map[int64]bool{}
-	var products []int64
+	products := map[int64]int64{} // product -> workshop
 	for id := range tf.qty {
 		r, ok := byVariant[id]
 		if !ok {
 			return nil, apperr.ErrNotFound
 		}
 		variants = append(variants, id)
-		if !productSet[r.ProductID] {
-			productSet[r.ProductID] = true
-			products = append(products, r.ProductID)
-		}
+		products[r.ProductID] = r.WorkshopID
 	}
-	codes, err := p.tags.Codes(ctx, products)
+	codes, err := p.tags.Codes(ctx, actor(c), products)
 	if err != nil {
 		return nil, err
 	}
 	shops := map[int64]catalog.Workshop{}
 	byID := map[int64]tags.Label{}
-	for _, pid := range products {
+	for pid := range products {
 		pr, err := p.Editor.EditorProduct(ctx, sc, pid)
 		if err != nil {
 			return nil, err
