@@ -251,6 +251,7 @@ func (h *Handler) donationCertificate(c *gin.Context, lang string) error {
 				{Label: h.T(lang, "admindonations.certificate.document"), Value: d.DocType + " " + d.DocNumber}}},
 			{Heading: h.T(lang, "admindonations.certificate.gift"), Fields: []pdf.Field{
 				{Label: h.T(lang, "admindonations.certificate.amount"), Value: donation.Amount(d, lang)},
+				{Label: h.T(lang, "admindonations.certificate.words"), Value: donation.Words(d.AmountMinor/100, lang)},
 				{Label: h.T(lang, "admindonations.certificate.method"), Value: h.T(lang, "adminorders.method."+string(d.Method))},
 				{Label: h.T(lang, "admindonations.certificate.date"), Value: received}}},
 		},

@@ -95,7 +95,7 @@ func TestDonationsAdmin(t *testing.T) {
 
 	cert := b.get(path + "/certificate.pdf")
 	if cert.status != http.StatusOK || cert.header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix([]byte(cert.body), []byte("%PDF")) ||
-		!strings.Contains(cert.body, gift.Number) || !strings.Contains(cert.body, "52123456") {
+		!strings.Contains(cert.body, gift.Number) || !strings.Contains(cert.body, "52123456") || !strings.Contains(cert.body, "cincuenta mil pesos") {
 		t.Errorf("certificate: %d %s, has number %v", cert.status, cert.header.Get("Content-Type"), strings.Contains(cert.body, gift.Number))
 	}
 
