@@ -117,6 +117,11 @@ func TestTransferDonation(t *testing.T) {
 	if d.DocType != "CC" || d.DocNumber != "52123456" || d.ConsentVersion == "" || d.ConsentIP != "203.0.113.9" {
 		t.Errorf("donor data = %+v; want the document without dots and the consent recorded", d)
 	}
+	// The form sent again (a double tap): the same gift, no second email.
+	again, _, err := f.svc.Give(ctx, form("transfer"))
+	if err != nil || again.ID != d.ID {
+		t.Errorf("the same form again: gift %d (%v), want %d", again.ID, err, d.ID)
+	}
 	if n := f.mails(t, "ana@example.co", "donation_pending"); n != 1 {
 		t.Errorf("pending emails = %d, want 1", n)
 	}

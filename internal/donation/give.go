@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -144,6 +145,22 @@ func (s *Service) Give(ctx context.Context, f Form) (Donation, payment.Session, 
 	var d Donation
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		now := s.now()
+		// A form sent twice (a double tap, a retry after a slow answer) is one gift: the
+		// same donor's pending gift of the same amount and method from the last few
+		// minutes is returned instead of a second one. The lock serialises a donor's
+		// submissions.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('donation:' || lower($1)))`, g.email); err != nil {
+			return fmt.Errorf("lock donor: %w", db.Translate(err))
+		}
+		sel := `SELECT ` + cols + ` FROM donations WHERE lower(email) = lower($1) AND amount_minor = $2 AND method = $3
+			AND status = $4 AND created_at > $5 ORDER BY id DESC LIMIT 1`
+		err := tx.GetContext(ctx, &d, sel, g.email, g.amount, g.method, StatusPending, now.Add(-resubmitWindow))
+		if err == nil {
+			return nil // a card gift sent again opens the same checkout: the idempotency key is the gift's
+		}
+		if err = db.Translate(err); apperr.CodeOf(err) != apperr.NotFound {
+			return fmt.Errorf("recent gifts of the donor: %w", err)
+		}
 		var seq int64
 		if err := tx.GetContext(ctx, &seq, `SELECT nextval('donation_number_seq')`); err != nil {
 			return fmt.Errorf("donation number: %w", db.Translate(err))
@@ -201,6 +218,10 @@ func (s *Service) checkout(ctx context.Context, d Donation) (payment.Session, er
 	}
 	return sess, nil
 }
+
+// resubmitWindow is how long a donor's identical pending gift counts as the same form
+// sent again.
+const resubmitWindow = 10 * time.Minute
 
 // PagePath is the donation page in lang.
 func PagePath(lang string) string {
