@@ -14,7 +14,7 @@ import (
 // the two files have the same keys.
 func TestPickupKeysHaveMessages(t *testing.T) {
 	root := filepath.Join("..", "..")
-	sources := []string{"internal/order/pickup.go", "internal/web/shop/pickup.go", "internal/web/admin/orders_pickup.go",
+	sources := []string{"internal/order/pickup.go", "internal/web/shop/pickup.go", "internal/web/admin/orders_pickup.go", "internal/web/admin/orders.go",
 		"web/templates/shop/checkout.html", "web/templates/shop/order.html", "web/templates/admin/order.html",
 		"web/templates/admin/orders.html", "web/templates/mail/order_pickup_ready.html", "web/templates/mail/order_pickup_ready.txt",
 		"web/templates/mail/order_picked_up.html", "web/templates/mail/order_picked_up.txt"}

@@ -200,7 +200,8 @@ func amount(minor int64, currency, lang string) string {
 }
 
 // orderCounts are the dashboard's order numbers: manual payments to confirm, orders to
-// ship, and orders flagged for staff that still owe a refund.
+// ship (or to get ready for pickup), orders flagged for staff that still owe a refund,
+// and pickup orders not collected in time.
 func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	ctx := c.Request.Context()
 	n := func(f order.Filter) (int, error) {
@@ -229,12 +230,17 @@ func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	if err != nil {
 		return nil, err
 	}
+	uncollected, err := n(order.Filter{Uncollected: true})
+	if err != nil {
+		return nil, err
+	}
 	return []Count{
 		{Label: h.T(lang, "adminorders.dashboard.awaiting", pending-cod+awaiting), N: pending - cod + awaiting,
 			URL: withLang(c, ordersPath+"?status="+string(order.StatusPending))},
 		{Label: h.T(lang, "adminorders.dashboard.to_ship", paid+cod), N: paid + cod,
 			URL: withLang(c, ordersPath+"?status="+string(order.StatusPaid))},
 		{Label: h.T(lang, "adminorders.dashboard.flagged", owing), N: owing, URL: withLang(c, ordersPath+"?flagged=1")},
+		{Label: h.T(lang, "pickup.dashboard_uncollected", uncollected), N: uncollected, URL: withLang(c, ordersPath+"?uncollected=1")},
 	}, nil
 }
 

@@ -77,6 +77,12 @@ func TestAdminPickupReadyAndPickedUp(t *testing.T) {
 		t.Errorf("uncollected list: %d rows, badge %d", row.Length(), row.Find(".pickup-uncollected").Length())
 	}
 
+	dash := b.mustGet("/admin")
+	if link := dash.Find(`main a[href="/admin/orders?uncollected=1"]`); !strings.HasPrefix(text(link), "Pedidos sin recoger a tiempo: ") ||
+		strings.HasSuffix(text(link), ": 0") {
+		t.Errorf("dashboard's not-collected count %q", text(link))
+	}
+
 	done := b.submit(path+"/picked-up", nil)
 	if flash(done) != "Pedido recogido." || text(done.Find(".order-status").First()) != "Entregado" || done.Find(".pickup-picked-up").Length() != 1 {
 		t.Errorf("after picked up: flash %q, status %q", flash(done), text(done.Find(".order-status").First()))
