@@ -1,6 +1,7 @@
 package donate_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/payment/stripetest"
 	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/internal/web/sitetest"
 	"github.com/libres/storefront/web"
@@ -130,5 +133,43 @@ func TestGiveInEnglish(t *testing.T) {
 	}
 	if l, _ := p.Find("html").Attr("lang"); l != "en" {
 		t.Errorf("lang = %q", l)
+	}
+}
+
+// With a card provider, the page offers the card and a card gift goes to the hosted
+// checkout the provider opened for it.
+func TestGiveByCard(t *testing.T) {
+	st, err := payment.NewStripe(payment.StripeConfig{SecretKey: stripetest.Key, WebhookSecret: "whsec_donate", APIURL: stripetest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, err := notify.NewQueue(testDB, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: sitetest.BaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := donation.New(testDB, queue, donation.Options{BaseURL: sitetest.BaseURL, Card: st})
+	ds, err := site.New(site.Deps{Log: slog.New(slog.DiscardHandler), DB: testDB, Catalog: catalog.NewStore(testDB), WebFS: web.FS,
+		BaseURL: sitetest.BaseURL, MediaBaseURL: "/media", Card: st, Donations: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(ds.Handler())
+	t.Cleanup(ts.Close)
+	b := sitetest.NewBrowser(t, ts.URL)
+	if p := b.MustGet("/donar"); p.Find(`input[name="method"][value="card"]`).Length() != 1 {
+		t.Fatalf("no card choice on the page")
+	}
+	p := b.Post("/donar", url.Values{"amount": {"100000"}, "method": {"card"}, "name": {"Carla Tarjeta"},
+		"email": {"carla@example.co"}, "accept_policy": {"1"}})
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "https://") {
+		t.Fatalf("card gift: %d to %q, want a 303 to the hosted checkout", p.Status, p.Location)
+	}
+	var got struct {
+		Status  string  `db:"status"`
+		Session *string `db:"session_id"`
+	}
+	if err := testDB.Get(&got, `SELECT status, session_id FROM donations WHERE email = 'carla@example.co'`); err != nil ||
+		got.Status != "pending" || got.Session == nil {
+		t.Errorf("card gift = %+v (%v), want pending with its session", got, err)
 	}
 }
