@@ -114,7 +114,9 @@ func (h *Handler) handleGive(c *gin.Context, lang string) error {
 
 func (h *Handler) render(c *gin.Context, lang string, status int, f *kit.Form) error {
 	opts := h.Donations.Options()
-	amount := func(minor int64) string { return money.Format(money.Amount{Minor: minor, Currency: opts.Currency}, lang) }
+	amount := func(minor int64) string {
+		return money.Format(money.Amount{Minor: minor, Currency: opts.Currency}, lang)
+	}
 	v := View{Form: f, Action: donation.PagePath(lang), Programmes: Programmes, Privacy: privacyPaths[lang],
 		Min: amount(opts.Min), Max: amount(opts.Max)}
 	for _, s := range opts.Suggested {
