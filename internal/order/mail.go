@@ -114,6 +114,7 @@ func (s *Service) receiptData(o Order, d map[string]any) {
 		d["Donation"] = s.amount(o.Donation, o.Lang)
 	}
 	d["Address"] = o.Address + ", " + o.City + ", " + o.Department
+	d["Pickup"] = o.Delivery == DeliveryPickup // Address is then the pickup point's
 	d["Method"] = string(o.Method)
 }
 

@@ -17,7 +17,8 @@ func TestPickupKeysHaveMessages(t *testing.T) {
 	sources := []string{"internal/order/pickup.go", "internal/web/shop/pickup.go", "internal/web/admin/orders_pickup.go", "internal/web/admin/orders.go",
 		"web/templates/shop/checkout.html", "web/templates/shop/order.html", "web/templates/admin/order.html",
 		"web/templates/admin/orders.html", "web/templates/mail/order_pickup_ready.html", "web/templates/mail/order_pickup_ready.txt",
-		"web/templates/mail/order_picked_up.html", "web/templates/mail/order_picked_up.txt"}
+		"web/templates/mail/order_picked_up.html", "web/templates/mail/order_picked_up.txt",
+		"web/templates/mail/order_received.html", "web/templates/mail/order_paid.txt"}
 	keyRe := regexp.MustCompile(`"((?:pickup|mail\.order_pickup[a-z_]*|mail\.order_picked_up)\.[a-z_.]+)"`)
 	used := map[string]bool{}
 	for _, name := range sources {

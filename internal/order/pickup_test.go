@@ -122,6 +122,13 @@ func TestPickupOrderHasNoShippingAndKeepsThePoint(t *testing.T) {
 		got.City != "Bogotá" || got.Department != "Bogotá D.C." {
 		t.Fatalf("order %+v", got)
 	}
+	var body string
+	if err := f.db.Get(&body, `SELECT body FROM test_outbox WHERE template = $1`, mailReceived); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(body, "Recoger en: Estudio Segundas Oportunidades, Local 201") {
+		t.Errorf("the order-received email does not say where to pick it up:\n%s", body)
+	}
 }
 
 func TestPickupReadyAndPickedUpEmailOnce(t *testing.T) {
