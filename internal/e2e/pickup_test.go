@@ -132,7 +132,7 @@ func runPickup(t *testing.T, s store, browser context.Context, a artifacts, audi
 			}
 			return check(ctx, shopper, "order-"+w.lang, nil)
 		})
-		step(staff, "ready-"+w.lang, func(ctx context.Context) error {
+		step(staff, "admin-ready-"+w.lang, func(ctx context.Context) error {
 			if err := navigateOK(ctx, s.base+"/admin/orders?q="+number); err != nil {
 				return err
 			}
