@@ -14,9 +14,9 @@ import (
 // TestBrowser is the whole browser suite. One parent test sets the store and the
 // browser up once and hands them to its parts, which can be run alone:
 //
-//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, tags, axe, html, lighthouse)
+//	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, donations, pickup, tags, axe, html, lighthouse)
 //
-// The nine parts run at the same time: Lighthouse spends most of its time waiting for
+// The twelve parts run at the same time: Lighthouse spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
 // visited one after the other (the checkout part's card path runs beside its two

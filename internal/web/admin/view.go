@@ -26,6 +26,7 @@ var sections = []struct{ key, path string }{
 	{"admin.nav.workshops", "/admin/workshops"},
 	{"admin.nav.categories", "/admin/categories"},
 	{"admin.nav.products", "/admin/products"},
+	{"tags.nav", "/admin/tags"},
 	{"adminorders.nav", ordersPath},
 	{"admindonations.nav", donationsPath},
 	{"admin.quotes.nav", quotesPath},
