@@ -15,6 +15,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
+	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/nit"
 	"github.com/libres/storefront/internal/order"
@@ -137,6 +138,7 @@ type authzFixture struct {
 	victimID   int64 // a customer admin routes may disable, with an open deletion request
 	guestReqID int64 // an open deletion request of a guest (no account)
 	orderID    int64 // an order admin routes act on (made on first use)
+	donationID int64 // a pending transfer gift admin routes act on (made on first use)
 	n          int
 	cookieName string
 	http       *http.Client
@@ -240,6 +242,16 @@ func (f *authzFixture) fill(ctx context.Context, path string) (string, bool, err
 			v = f.guestReqID
 		case prev == "categories":
 			v = 1
+		case prev == "donations":
+			if f.donationID == 0 {
+				d, _, err := testSrv.Donations.Give(ctx, donation.Form{Amount: "50000", Method: "transfer", Name: "Donante de prueba",
+					Email: fmt.Sprintf("donor-%d@libres.test", time.Now().UnixNano()), Consent: true, Lang: "es", IP: "127.0.0.1"})
+				if err != nil {
+					return "", false, err
+				}
+				f.donationID = d.ID
+			}
+			v = f.donationID
 		case prev == "orders":
 			if f.orderID == 0 {
 				id, err := placeTestOrder(ctx)
@@ -307,7 +319,7 @@ func (f *authzFixture) do(t *testing.T, method, path, token string) (int, string
 // in TestAccountPagesNeedLogin).
 func (f *authzFixture) knownRoute(path string) bool {
 	for _, prefix := range []string{"/static/", "/media/", "/files/", "/healthz", "/readyz", "/robots.txt", "/sitemap.xml",
-		"/catalogo", "/buscar", "/producto/", "/t/", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
+		"/catalogo", "/buscar", "/producto/", "/t/", "/donar", "/talleres", "/taller/", "/en", "/login", "/logout", "/registro",
 		"/cuenta", "/account", "/corporate", "/nosotros", "/carrito", "/pagar", "/pedido", "/envios-y-devoluciones", "/privacidad", "/terminos", "/contacto"} {
 		if path == "/" || strings.HasPrefix(path, prefix) {
 			return true

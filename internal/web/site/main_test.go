@@ -52,7 +52,8 @@ func setup(m *testing.M) (int, error) {
 	conn := env.DB
 	srv, err := New(Deps{Log: env.Log, DB: conn, Seller: env.Seller, Catalog: catalog.NewStore(conn), WebFS: web.FS,
 		BaseURL: "https://libres.test", MediaBaseURL: "/media", MediaHandler: env.Photos.Handler(), PrivateFiles: env.Photos.PrivateHandler(), Demo: true,
-		Accounts: env.Accounts, SessionMax: env.Accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes})
+		Accounts: env.Accounts, SessionMax: env.Accounts.SessionMax(), Editor: catalog.NewEditor(conn), Photos: env.Photos, Orders: env.Orders, Ledger: env.Ledger, Quotes: env.Quotes,
+		Donations: env.Donations})
 	if err != nil {
 		return 0, err
 	}

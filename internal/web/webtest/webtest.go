@@ -15,6 +15,7 @@ import (
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/config"
 	"github.com/libres/storefront/internal/db/dbtest"
+	"github.com/libres/storefront/internal/donation"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/media"
 	"github.com/libres/storefront/internal/notify"
@@ -25,14 +26,15 @@ import (
 
 // Env is a test store's parts.
 type Env struct {
-	DB       *sqlx.DB
-	Photos   *media.DiskStore
-	Accounts *account.Service
-	Orders   *order.Service // transfer and cash on delivery; no card provider
-	Ledger   *ledger.Ledger // the orders' ledger: their sales and refunds post to it
-	Quotes   *quote.Service // corporate quotes (files in Photos' directory; no card provider)
-	Seller   config.Seller  // the sample seller of an unconfigured store
-	Log      *slog.Logger   // discards
+	DB        *sqlx.DB
+	Photos    *media.DiskStore
+	Accounts  *account.Service
+	Orders    *order.Service    // transfer and cash on delivery; no card provider
+	Ledger    *ledger.Ledger    // the orders' ledger: their sales and refunds post to it
+	Quotes    *quote.Service    // corporate quotes (files in Photos' directory; no card provider)
+	Donations *donation.Service // gifts by transfer (no card provider), on the orders' ledger
+	Seller    config.Seller     // the sample seller of an unconfigured store
+	Log       *slog.Logger      // discards
 }
 
 // Setup creates and migrates a database, loads the demo data (small photos) and builds
@@ -89,9 +91,12 @@ func Setup(ctx context.Context, baseURL string) (env Env, cleanup func(), err er
 	}
 	quotes := quote.New(conn, photos, nil)
 	quotes.Mail, quotes.Ledger, quotes.BaseURL = queue, led, baseURL
-	return Env{Quotes: quotes, DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
+	manual := map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."}
+	donations := donation.New(conn, queue, donation.Options{BaseURL: baseURL, Ledger: led, Instructions: manual,
+		LinkKey: []byte("webtest-donation-link-key-0123456789abcdef")})
+	return Env{Quotes: quotes, Donations: donations, DB: conn, Photos: photos, Accounts: account.New(conn, queue, account.Options{BaseURL: baseURL}), Ledger: led,
 		Orders: order.New(conn, queue, order.Options{BaseURL: baseURL, LinkKey: []byte("webtest-order-link-key-0123456789abcdef"), Ledger: led,
-			ManualInstructions: map[string]string{"es": "Transfiere a la cuenta de ahorros 000-000000-00.", "en": "Transfer to savings account 000-000000-00."},
+			ManualInstructions: manual,
 			PickupPoints:       points}),
 		Seller: cfg.Seller, Log: quiet}, cleanup, nil
 }
