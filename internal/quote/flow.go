@@ -26,6 +26,9 @@ type Assignment struct {
 	WorkshopID   int64  `db:"workshop_id"`
 	WorkshopName string `db:"workshop_name"`
 	WorkBps      int    `db:"work_bps"`
+	// The workshop's public page (/taller/{slug}) exists only while it is active.
+	WorkshopSlug   string `db:"workshop_slug"`
+	WorkshopActive bool   `db:"workshop_active"`
 }
 
 // FileKind tells a company's reference artwork from staff's proof.

@@ -177,7 +177,7 @@ func (s *Service) load(ctx context.Context, q db.Querier, id, companyID int64, l
 		Assignment
 		Version int `db:"version"`
 	}
-	const selWs = `SELECT qw.version, qw.workshop_id, w.name AS workshop_name, qw.work_bps
+	const selWs = `SELECT qw.version, qw.workshop_id, w.name AS workshop_name, w.slug AS workshop_slug, w.active AS workshop_active, qw.work_bps
 		FROM quote_workshops qw JOIN workshops w ON w.id = qw.workshop_id
 		WHERE qw.quote_id = $1 ORDER BY qw.version, qw.work_bps DESC, w.name`
 	if err := sqlx.SelectContext(ctx, q, &ws, selWs, id); err != nil {

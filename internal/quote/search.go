@@ -55,7 +55,7 @@ func jobs(ctx context.Context, conn db.Querier, rows []jobRow) ([]Job, error) {
 		Assignment
 		QuoteID int64 `db:"quote_id"`
 	}
-	const sel = `SELECT qw.quote_id, qw.workshop_id, w.name AS workshop_name, qw.work_bps
+	const sel = `SELECT qw.quote_id, qw.workshop_id, w.name AS workshop_name, w.slug AS workshop_slug, w.active AS workshop_active, qw.work_bps
 		FROM quote_workshops qw JOIN workshops w ON w.id = qw.workshop_id JOIN quotes q ON q.id = qw.quote_id
 		WHERE qw.quote_id = ANY($1)
 			AND qw.version = coalesce(q.accepted_version, (SELECT max(v.version) FROM quote_versions v WHERE v.quote_id = q.id))

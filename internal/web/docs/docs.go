@@ -52,10 +52,11 @@ func (h *Handler) Routes(r gin.IRouter, scope Scope) {
 // already in the reader's language, amounts and dates formatted.
 type View struct {
 	pdf.Trade
-	Kind     string // quote, proforma, delivery-note
-	PDF      string // the same document as a PDF
-	Back     string // the quote's page
-	FileName string // COT-2026-00042.pdf
+	Kind     string  // quote, proforma, delivery-note
+	PDF      string  // the same document as a PDF
+	Back     string  // the quote's page
+	FileName string  // COT-2026-00042.pdf
+	Makers   []Maker // the delivery note's workshops, each with a QR code to its page
 }
 
 // load reads quote :id as the scope allows. A scope below zero (a user of no company),

@@ -150,6 +150,12 @@ func (h *Handler) deliveryNoteDoc(lang string, d quote.Detail) (*View, error) {
 	view.Sections = []pdf.Section{{Heading: h.T(lang, "docs.delivery.lines"), Table: t}}
 	view.Signatures = []string{h.T(lang, "docs.delivery.delivered_by", h.Seller.Name), h.T(lang, "docs.delivery.received_by", d.Company.Name)}
 	view.Note = h.T(lang, "docs.delivery.note")
+	// Who made the garments, so whoever receives them can meet the workshop.
+	makers, codes, err := h.makers(lang, d.Workshops)
+	if err != nil {
+		return nil, err
+	}
+	view.Makers, view.QRCodes = makers, codes
 	return view, nil
 }
 

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -16,6 +17,15 @@ type Trade struct {
 	Parties    []Party  // who sells and who buys, side by side under the title
 	Totals     []Field  // right-aligned figures after the sections; the last one is bold
 	Signatures []string // captions of the boxes to sign, side by side ("Entregó", "Recibió")
+	// QR codes printed before the boxes to sign, two to a row, each with its caption to
+	// the right (the delivery note's workshops: "Hecho por el taller …").
+	QRCodes []QRCode
+}
+
+// QRCode is a QR code as a PNG (tags.QRPNG) and the words printed beside it.
+type QRCode struct {
+	PNG     []byte
+	Caption string
 }
 
 // Party is one side of a trade: a heading and its lines (name, NIT, address, contact).
@@ -55,6 +65,7 @@ func WriteTrade(w io.Writer, d Trade) error {
 		f.SetTextColor(60, 60, 60)
 		f.MultiCell(width, 4.5, tr(d.Note), "", "L", false)
 	}
+	qrCodes(f, tr, width, d.QRCodes)
 	signatures(f, tr, width, d.Signatures)
 	if err := f.Error(); err != nil {
 		return fmt.Errorf("lay out %q: %w", d.Title, err)
@@ -154,6 +165,35 @@ func totals(f *fpdf.Fpdf, tr translator, width float64, ts []Field) {
 		f.CellFormat(labelW, 6, tr(t.Label), "", 0, "R", false, 0, "")
 		f.CellFormat(valueW, 6, tr(t.Value), "", 1, "R", false, 0, "")
 	}
+}
+
+// qrCodes draws each code 24 mm wide (readable by a phone at arm's length) with its
+// caption beside it, two to a row.
+func qrCodes(f *fpdf.Fpdf, tr translator, width float64, qs []QRCode) {
+	const side, gap, perRow = 24.0, 6.0, 2
+	if len(qs) == 0 {
+		return
+	}
+	f.Ln(4)
+	boxW := (width - gap*(perRow-1)) / perRow
+	f.SetFont("Helvetica", "", 9)
+	f.SetTextColor(0, 0, 0)
+	for i, q := range qs {
+		if i%perRow == 0 {
+			if i > 0 {
+				f.SetXY(margin, f.GetY()+side+2)
+			}
+			roomFor(f, side+2)
+		}
+		x, top := margin+float64(i%perRow)*(boxW+gap), f.GetY()
+		name := fmt.Sprintf("qr-%d", i)
+		f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(q.PNG))
+		f.ImageOptions(name, x, top, side, side, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		f.SetXY(x+side+3, top+side/2-6)
+		f.MultiCell(boxW-side-3, 4, tr(q.Caption), "", "L", false)
+		f.SetXY(margin, top)
+	}
+	f.SetXY(margin, f.GetY()+side+2)
 }
 
 // signatures draws a box to sign for each caption, side by side, with the caption under

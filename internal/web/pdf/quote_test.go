@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
+	qrcode "github.com/skip2/go-qrcode"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -41,6 +43,44 @@ func TestWriteTrade(t *testing.T) {
 		}
 		if !bytes.Contains(b, []byte(enc)) {
 			t.Errorf("PDF lacks %q in cp1252", s)
+		}
+	}
+}
+
+// TestWriteTradeQRCodes: each QR code of a trade document is drawn once with its
+// caption, the boxes to sign still after them; a document without any has no
+// image at all.
+func TestWriteTradeQRCodes(t *testing.T) {
+	rows := [][]string{}
+	for i := 0; i < 40; i++ {
+		rows = append(rows, []string{"Polo", "30"})
+	}
+	for _, n := range []int{0, 1, 3} {
+		d := Trade{Document: Document{Title: "Remisión", Lang: "es",
+			Sections: []Section{{Heading: "Prendas", Table: &Table{Head: []string{"Prenda", "Cantidad"}, Rows: rows, Right: []bool{false, true}}}}},
+			Signatures: []string{"Entregó", "Recibió"}}
+		for i := 0; i < n; i++ {
+			png, err := qrcode.Encode(fmt.Sprintf("https://libres.example/taller/taller-%d", i+1), qrcode.Medium, 256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.QRCodes = append(d.QRCodes, QRCode{PNG: png, Caption: fmt.Sprintf("Taller %d", i+1)})
+		}
+		var buf bytes.Buffer
+		if err := WriteTrade(&buf, d); err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
+		if got := bytes.Count(b, []byte("/Subtype /Image")); got != n {
+			t.Errorf("%d QR codes: %d images in the PDF", n, got)
+		}
+		for i := 0; i < n; i++ {
+			if !bytes.Contains(b, []byte(fmt.Sprintf("(Taller %d)", i+1))) {
+				t.Errorf("%d QR codes: caption %d missing", n, i+1)
+			}
+		}
+		if !bytes.Contains(b, []byte("(Recibi\xf3)")) {
+			t.Errorf("%d QR codes: the boxes to sign are missing", n)
 		}
 	}
 }
