@@ -71,8 +71,8 @@ func TestNextMigrationWhilePreviousReleaseServes(t *testing.T) {
 	if b, err := migrateOld.CombinedOutput(); err != nil {
 		t.Fatalf("previous release's migrate up: %v\n%s", err, b)
 	}
-	if v := schema(); v != version-1 {
-		t.Fatalf("after the previous release's migrate up the schema is at %d, want %d", v, version-1)
+	if v := schema(); v != old.version {
+		t.Fatalf("after the previous release's migrate up the schema is at %d, want %d", v, old.version)
 	}
 	_, _, variantID := smallCatalog(t, dbURL)
 	const stock = 100000 // enough that no checkout runs short
@@ -185,9 +185,9 @@ func TestNextMigrationWhilePreviousReleaseServes(t *testing.T) {
 	if left+sold != stock {
 		t.Errorf("stock left %d + sold %d = %d, want %d (every order's stock taken once)", left, sold, left+sold, stock)
 	}
-	t.Logf("migration %s applied in %d ms while %s served: %d requests in flight during it, %d errors, %d 5xx; "+
+	t.Logf("migrations %05d to %s applied in %d ms while %s served: %d requests in flight during it, %d errors, %d 5xx; "+
 		"%d requests in all (%d to the current release); orders before/during/after/on the current release: %d/%d/%d/%d",
-		newest, migEnd.Sub(migStart).Milliseconds(), prev.name, inMigration, len(l.failures(prev))+len(l.failures(cur)),
+		old.version+1, newest, migEnd.Sub(migStart).Milliseconds(), prev.name, inMigration, len(l.failures(prev))+len(l.failures(cur)),
 		l.fiveXX(), len(l.answers), l.sent(cur), before, during, after, onCur)
 }
 
@@ -209,8 +209,9 @@ func newestMigration(t *testing.T) (string, int64) {
 
 // release is a libres binary built from a commit of the repository.
 type release struct {
-	rev  string // the commit it was built from
-	path string
+	rev     string // the commit it was built from
+	path    string
+	version int64 // its newest migration: the schema it runs on
 }
 
 // releases keeps the binaries built in this process by commit, so that -count=N
@@ -263,8 +264,21 @@ func previousRelease(t *testing.T, newest string) release {
 			releases.dir, releases.built = "", nil
 		})
 	}
+	// Its schema: the newest migration in its tree (migrations may be committed out of
+	// number order, so not necessarily the one before newest). The current migrate up
+	// applies every one after it while it serves.
+	names, err := git("-C", root, "ls-tree", "--name-only", rev, "migrations/")
+	if err != nil {
+		t.Fatalf("migrations of %s: %v", rev[:7], err)
+	}
+	var version int64
+	for _, name := range strings.Fields(names) {
+		if n, err := strconv.ParseInt(strings.SplitN(filepath.Base(name), "_", 2)[0], 10, 64); err == nil && n > version {
+			version = n
+		}
+	}
 	if p, ok := releases.built[rev]; ok {
-		return release{rev, p}
+		return release{rev, p, version}
 	}
 	if releases.dir == "" {
 		if releases.dir, err = os.MkdirTemp("", "libres-releases-"); err != nil {
@@ -301,7 +315,7 @@ func previousRelease(t *testing.T, newest string) release {
 	t.Logf("built the previous release %s (before %s added %s) in %v", rev[:7], added[:7], newest, time.Since(start).Round(time.Second))
 	_ = os.RemoveAll(src)
 	releases.built[rev] = args[3]
-	return release{rev, args[3]}
+	return release{rev, args[3], version}
 }
 
 // exportTree writes the files of commit rev into dir (git archive, without touching the
