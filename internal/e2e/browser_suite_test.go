@@ -16,7 +16,7 @@ import (
 //
 //	go test ./internal/e2e -run 'TestBrowser/journey'   (or backoffice, checkout, ledger, quote, privacy, donations, pickup, tags, axe, html, lighthouse)
 //
-// The twelve parts run at the same time: Lighthouse spends most of its time waiting for
+// The twelve parts run four at a time beside Lighthouse, which spends most of its time waiting for
 // the page to go quiet, so the journeys and axe (in tabs of the suite's one browser)
 // and vnu fit in its pauses. No check depends on timing. Within a part, pages are
 // visited one after the other (the checkout part's card path runs beside its two
@@ -177,11 +177,19 @@ func TestBrowser(t *testing.T) {
 // t.Parallel subtests on purpose: those would wait for one another under go test's
 // -parallel limit (GOMAXPROCS: 2 on the CI machine), while the parts mostly wait for
 // the browser, the store and the JVM, and finish sooner all together.
+//
+// At most partSlots parts drive the browser at once (Lighthouse, which mostly waits,
+// holds no slot): with every journey at once on two cores beside other packages' tests,
+// single steps went past their time limit.
 func part(t *testing.T, parts *sync.WaitGroup, name string, f func(t *testing.T)) {
 	t.Helper()
 	parts.Add(1)
 	go func() {
 		defer parts.Done()
+		if name != "lighthouse" {
+			partSlots <- struct{}{}
+			defer func() { <-partSlots }()
+		}
 		t.Run(name, func(t *testing.T) {
 			start := time.Now()
 			f(t)
@@ -189,3 +197,6 @@ func part(t *testing.T, parts *sync.WaitGroup, name string, f func(t *testing.T)
 		})
 	}()
 }
+
+// partSlots bounds the parts running at once (part).
+var partSlots = make(chan struct{}, 4)
