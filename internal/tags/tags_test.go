@@ -3,25 +3,18 @@ package tags_test
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
-	"fmt"
-	"hash/crc32"
-	"image"
-	"image/png"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db/dbtest"
 	"github.com/libres/storefront/internal/tags"
+	"github.com/libres/storefront/internal/tags/qrtest"
 )
 
 // seedProducts writes a workshop, a category and two products, one on sale and one
@@ -107,36 +100,13 @@ func TestCodesAndScans(t *testing.T) {
 	}
 }
 
-// decodeQR reads the QR code of a PNG.
-func decodeQR(t *testing.T, b []byte) string {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("decode PNG: %v", err)
-	}
-	return decodeImage(t, img)
-}
-
-func decodeImage(t *testing.T, img image.Image) string {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("decode QR code: %v", err)
-	}
-	return res.GetText()
-}
-
 func TestQRDecodesToTheLink(t *testing.T) {
 	for _, url := range []string{"https://libres.example/t/abcd2345", "http://127.0.0.1:8080/en/t/zz99zz99"} {
 		b, err := tags.QRPNG(url, 256)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := decodeQR(t, b); got != url {
+		if got := qrtest.PNG(t, b); got != url {
 			t.Errorf("QR code reads %q, want %q", got, url)
 		}
 	}
@@ -178,7 +148,7 @@ func TestSheetPDF(t *testing.T) {
 		if got := strings.Count(pdf, "/Subtype /Image"); got != 1 {
 			t.Errorf("%s × %d: %d images, want the one QR code shared by every tag of a product", tc.layout, tc.n, got)
 		}
-		if got := decodeImage(t, pdfImage(t, buf.Bytes())); got != "https://libres.example/t/abcd2345" {
+		if got := qrtest.Image(t, qrtest.PDFImage(t, buf.Bytes())); got != "https://libres.example/t/abcd2345" {
 			t.Errorf("%s × %d: the PDF's QR code reads %q", tc.layout, tc.n, got)
 		}
 		if !strings.Contains(pdf, "Taller de Tejido") || !strings.Contains(pdf, "(M   $\xa090.000)") {
@@ -188,51 +158,6 @@ func TestSheetPDF(t *testing.T) {
 	if _, ok := tags.LayoutNamed("a3"); ok {
 		t.Error("an unknown paper is accepted")
 	}
-}
-
-// pdfImage is the first image of an (uncompressed) PDF made by fpdf from a paletted
-// PNG: its dictionary gives the size, bit depth and palette object, and its stream is
-// the PNG's own zlib data with PNG row filters (Predictor 15), so wrapping it in PNG
-// chunks again gives back the picture the PDF shows.
-func pdfImage(t *testing.T, pdf []byte) image.Image {
-	t.Helper()
-	m := regexp.MustCompile(`(?s)/Subtype /Image\n/Width (\d+)\n/Height (\d+)\n/ColorSpace \[/Indexed /DeviceRGB \d+ (\d+) 0 R\]\n/BitsPerComponent (\d+)\n.*?/Length (\d+)>>\nstream\n`).FindSubmatchIndex(pdf)
-	if m == nil {
-		t.Fatal("no paletted image in the PDF")
-	}
-	num := func(i int) int { n, _ := strconv.Atoi(string(pdf[m[2*i]:m[2*i+1]])); return n }
-	w, h, paletteObj, depth, length := num(1), num(2), num(3), num(4), num(5)
-	data := pdf[m[1] : m[1]+length]
-	pm := regexp.MustCompile(fmt.Sprintf(`\n%d 0 obj\n<</Length (\d+)>>\nstream\n`, paletteObj)).FindSubmatchIndex(pdf)
-	if pm == nil {
-		t.Fatal("no palette object in the PDF")
-	}
-	plen, _ := strconv.Atoi(string(pdf[pm[2]:pm[3]]))
-	palette := pdf[pm[1] : pm[1]+plen]
-	var out bytes.Buffer
-	out.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, body []byte) {
-		_ = binary.Write(&out, binary.BigEndian, uint32(len(body)))
-		c := crc32.NewIEEE()
-		c.Write([]byte(kind))
-		c.Write(body)
-		out.WriteString(kind)
-		out.Write(body)
-		_ = binary.Write(&out, binary.BigEndian, c.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = byte(depth), 3 // paletted
-	chunk("IHDR", ihdr)
-	chunk("PLTE", palette)
-	chunk("IDAT", data)
-	chunk("IEND", nil)
-	img, err := png.Decode(&out)
-	if err != nil {
-		t.Fatalf("the PDF's image: %v", err)
-	}
-	return img
 }
 
 func TestValidCode(t *testing.T) {
