@@ -274,6 +274,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		})
 		go sweep(ctx, log, "expired sessions", time.Hour, accounts.DeleteExpiredSessions)
 		go sweep(ctx, log, "stale carts", 6*time.Hour, orders.DeleteStaleCarts)
+		go sweep(ctx, log, "expired card gifts", 15*time.Minute, donations.ExpireDue)
 		sweeper := order.Sweeper{Service: orders, OnError: func(err error) { log.Warn("order sweeper", "err", err) }}
 		go func() { _ = sweeper.Run(ctx) }()
 	}

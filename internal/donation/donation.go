@@ -27,14 +27,17 @@ const (
 	StatusPending  Status = "pending"  // announced; the money has not arrived
 	StatusReceived Status = "received" // the money arrived (staff, or the provider's webhook)
 	StatusRefunded Status = "refunded" // given back
+	// StatusExpired is a card gift whose hosted checkout was never completed within
+	// Options.CardExpiry (ExpireDue); a transfer gift never expires.
+	StatusExpired Status = "expired"
 )
 
 // Statuses lists every status, for filters.
-var Statuses = []Status{StatusPending, StatusReceived, StatusRefunded}
+var Statuses = []Status{StatusPending, StatusReceived, StatusRefunded, StatusExpired}
 
 // Valid reports whether s is one of the statuses.
 func (s Status) Valid() bool {
-	return s == StatusPending || s == StatusReceived || s == StatusRefunded
+	return s == StatusPending || s == StatusReceived || s == StatusRefunded || s == StatusExpired
 }
 
 // Methods are the ways to give.
@@ -67,6 +70,7 @@ type Donation struct {
 	CreatedAt      time.Time      `db:"created_at"`
 	ReceivedAt     *time.Time     `db:"received_at"`
 	RefundedAt     *time.Time     `db:"refunded_at"`
+	ExpiredAt      *time.Time     `db:"expired_at"`
 }
 
 // Certifiable reports whether staff may issue a donation certificate: the money arrived
@@ -77,7 +81,7 @@ func (d Donation) Certifiable() bool {
 
 // cols are donations' columns in Donation's order.
 const cols = `id, number, status, method, amount_minor, currency, name, email, doc_type, doc_number, anonymous,
-	consent_version, consent_at, consent_ip, lang, session_id, payment_ref, refund_ref, created_at, received_at, refunded_at`
+	consent_version, consent_at, consent_ip, lang, session_id, payment_ref, refund_ref, created_at, received_at, refunded_at, expired_at`
 
 // Options configure a Service; zero fields take the defaults.
 type Options struct {
@@ -98,6 +102,10 @@ type Options struct {
 	Instructions map[string]string
 	// Card takes card gifts; nil offers the transfer only.
 	Card payment.Provider
+	// CardExpiry is how long a card gift waits for its hosted checkout to be paid
+	// before ExpireDue expires it; its checkout session is opened to close then too
+	// (the provider clamps it to its own window: Stripe 30 min to 24 h). Default 24 h.
+	CardExpiry time.Duration
 	// Ledger receives the donations account's entries (default: a ledger on the pool).
 	Ledger *ledger.Ledger
 	// LinkKey signs the receipt page links (default: random per process).
@@ -126,6 +134,9 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 	}
 	if opts.Max <= 0 {
 		opts.Max = 20_000_000_00
+	}
+	if opts.CardExpiry <= 0 {
+		opts.CardExpiry = 24 * time.Hour
 	}
 	if opts.PolicyVersion == "" {
 		opts.PolicyVersion = "2026-01"

@@ -33,8 +33,9 @@ type fixture struct {
 
 // newFixture builds the service on a fresh database with a real queue (every email is
 // rendered, so a template missing data fails the test that sent it) and, when card is
-// set, the Stripe provider on stripe-mock behind a recorder.
-func newFixture(t *testing.T, card bool) *fixture {
+// set, the Stripe provider on stripe-mock behind a recorder; options change the
+// service's options last.
+func newFixture(t *testing.T, card bool, options ...func(*donation.Options)) *fixture {
 	t.Helper()
 	conn := dbtest.New(t)
 	queue, err := notify.NewQueue(conn, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: "https://libres.test"})
@@ -52,6 +53,9 @@ func newFixture(t *testing.T, card bool) *fixture {
 			t.Fatal(err)
 		}
 		opts.Card = f.stripe
+	}
+	for _, o := range options {
+		o(&opts)
 	}
 	f.svc = donation.New(conn, queue, opts)
 	return f

@@ -204,6 +204,7 @@ func (s *Service) checkout(ctx context.Context, d Donation) (payment.Session, er
 		DonationID: d.ID, OrderNumber: d.Number, Currency: d.Currency, Email: d.Email, Lang: d.Lang,
 		Lines:      []payment.Line{{Name: name + " " + d.Number, UnitMinor: d.AmountMinor, Quantity: 1}},
 		SuccessURL: link, CancelURL: s.opts.BaseURL + PagePath(d.Lang),
+		ExpiresAt:      d.CreatedAt.Add(s.opts.CardExpiry), // closes when ExpireDue would expire the gift
 		IdempotencyKey: "donation-" + strconv.FormatInt(d.ID, 10),
 	})
 	if err != nil {

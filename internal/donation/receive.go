@@ -89,7 +89,9 @@ func (s *Service) receive(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, d
 // and does nothing, and a gift already received is not received again (a second
 // session's event, or the webhook after staff marked it). A paid checkout (or an async
 // payment that cleared) of the gift's amount and currency marks it received; another
-// amount is written to the audit log for staff and not credited. charge.refunded of
+// amount is written to the audit log for staff and not credited. A gift that expired
+// (ExpireDue, or checkout.expired for a pending card gift) and is paid after all is
+// received too, with an audit entry saying so: the money is never lost. charge.refunded of
 // the whole amount marks a received gift refunded (a refund from the provider's
 // dashboard, or ours whose webhook came first). An event for an unknown gift is
 // recorded and does nothing.
@@ -124,7 +126,7 @@ func (s *Service) applyEvent(ctx context.Context, tx *sqlx.Tx, d Donation, e pay
 	system := audit.Actor{Email: providerStripe}
 	switch e.Type {
 	case payment.EventCheckoutCompleted, payment.EventAsyncSucceeded:
-		if (e.Type == payment.EventCheckoutCompleted && !e.Paid) || d.Status != StatusPending {
+		if (e.Type == payment.EventCheckoutCompleted && !e.Paid) || (d.Status != StatusPending && d.Status != StatusExpired) {
 			return nil
 		}
 		if e.AmountMinor != d.AmountMinor || e.Currency != d.Currency {
@@ -134,8 +136,22 @@ func (s *Service) applyEvent(ctx context.Context, tx *sqlx.Tx, d Donation, e pay
 				EntityID: strconv.FormatInt(d.ID, 10), Summary: fmt.Sprintf("%s: provider says %d %s, expected %d %s (event %s): not credited",
 					d.Number, e.AmountMinor, e.Currency, d.AmountMinor, d.Currency, e.ID)})
 		}
+		if d.Status == StatusExpired {
+			// Paid after ExpireDue gave up on it (a slow bank, a webhook delayed): the
+			// gift is received all the same, and staff see that it came late.
+			if err := audit.Record(ctx, tx, audit.Entry{Actor: system, Action: "donation.paid_after_expiry", Entity: "donation",
+				EntityID: strconv.FormatInt(d.ID, 10), Summary: fmt.Sprintf("%s: paid after it expired (event %s): received",
+					d.Number, e.ID)}); err != nil {
+				return err
+			}
+		}
 		_, err := s.receive(ctx, tx, system, d, e.PaymentRef, e.SessionID)
 		return err
+	case payment.EventCheckoutExpired:
+		if d.Status != StatusPending || d.Method != payment.MethodCard {
+			return nil
+		}
+		return s.expire(ctx, tx, system, d, "checkout session expired", s.now())
 	case payment.EventRefunded:
 		if d.Status != StatusReceived || e.AmountMinor < d.AmountMinor {
 			return nil
@@ -165,7 +181,7 @@ func (s *Service) Refund(ctx context.Context, actor audit.Actor, id int64, refer
 		switch d.Status {
 		case StatusRefunded:
 			return nil
-		case StatusPending:
+		case StatusPending, StatusExpired:
 			return apperr.New(apperr.Conflict, keyNotReceived)
 		}
 		if d.Method == payment.MethodCard {
