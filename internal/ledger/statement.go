@@ -48,6 +48,10 @@ type Statement struct {
 	OpeningBalance int64
 	ClosingBalance int64
 	Entries        []Entry
+	// TagScans are the period's scans of the workshop's hang-tags, by product, and
+	// TagScansTotal their sum (for the workshop's record, not money).
+	TagScans      []TagScan
+	TagScansTotal int
 }
 
 const entryCols = `id, account, workshop_id, kind, source, source_ref, order_id, order_number, line_no, product_id,
@@ -74,6 +78,9 @@ func (l *Ledger) Statement(ctx context.Context, workshopID int64, month time.Tim
 		}
 		var err error
 		if s.OpeningBalance, err = balance(ctx, tx, workshopID, from); err != nil {
+			return err
+		}
+		if s.TagScans, err = tagScans(ctx, tx, workshopID, from, to); err != nil {
 			return err
 		}
 		s.ShareBps, err = l.ShareAt(ctx, tx, workshopID, to.Add(-time.Microsecond))
@@ -131,6 +138,10 @@ func (s *Statement) sum() {
 		}
 	}
 	s.Net = s.Gross - s.Refunds
+	s.TagScansTotal = 0
+	for _, t := range s.TagScans {
+		s.TagScansTotal += t.Scans
+	}
 	s.ClosingBalance = s.OpeningBalance + s.Share + s.Adjustments - s.Payouts
 	s.Units = make([]UnitLine, 0, len(order))
 	for _, k := range order {

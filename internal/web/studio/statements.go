@@ -39,6 +39,7 @@ func (h *Handler) StatementRoutes(r gin.IRouter) {
 	r.GET(s+"/:workshop/:month/entries.csv", h.HandlePrivate(h.statementEntriesCSV))
 	r.GET(s+"/:workshop/:month/summary.csv", h.HandlePrivate(h.statementSummaryCSV))
 	r.GET(s+"/:workshop/:month/statement.pdf", h.HandlePrivate(h.statementPDF))
+	r.GET(s+"/:workshop/:month/scans.csv", h.HandlePrivate(h.statementScansCSV))
 	r.GET(p+"/:workshop/:month", h.HandlePrivate(h.productionPage))
 	r.GET(p+"/:workshop/:month/production.pdf", h.HandlePrivate(h.productionPDF))
 }

@@ -128,6 +128,7 @@ func (h *Handler) statementPDF(c *gin.Context, lang string) error {
 		{Heading: h.T(lang, "statements.figures"), Fields: figs},
 		{Heading: h.T(lang, "statements.units.title"), Table: ut, Empty: h.T(lang, "statements.units.none")},
 		{Heading: h.T(lang, "statements.entries.title"), Table: et, Empty: h.T(lang, "statements.entries.none")},
+		h.scansSection(lang, st),
 	}
 	d.Note = h.T(lang, "statements.statement.note")
 	return h.sendPDF(c, d, fileName(t, "estado-de-cuenta", "pdf"))

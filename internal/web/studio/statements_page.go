@@ -28,6 +28,16 @@ type StatementView struct {
 	Generated                      string // Bogotá date and time the page was made
 	IssuerName, IssuerNIT          string
 	StatementsURL, StatementsLabel string
+	// TagScans are the period's hang-tag scans by product; ScansCSV downloads them.
+	TagScans   []ScanRow
+	ScansTotal int
+	ScansCSV   string
+}
+
+// ScanRow is a product's tag scans in the statement's period.
+type ScanRow struct {
+	Title string
+	Scans int
 }
 
 // Figure is a labelled amount of a statement.
@@ -72,6 +82,7 @@ func (h *Handler) statementPage(c *gin.Context, lang string) error {
 		IssuerName: h.Seller.Name, IssuerNIT: h.Seller.NIT}
 	v.Units, v.UnitsTotal = h.unitRows(lang, st)
 	v.Entries = h.entryRows(lang, st)
+	v.TagScans, v.ScansTotal, v.ScansCSV = scanRows(lang, st), st.TagScansTotal, base+"/scans.csv"
 	v.StatementsURL, v.StatementsLabel = "/studio/statements", h.T(lang, "statements.index.title")
 	if h.Base != "/studio" {
 		v.StatementsURL, v.StatementsLabel = "/admin/ledger", h.T(lang, "statements.overview.title")
@@ -121,6 +132,14 @@ func (h *Handler) unitRows(lang string, st ledger.Statement) ([]UnitRow, UnitRow
 	total := UnitRow{Title: h.T(lang, "statements.total"), Sold: sold, Refunded: refunded,
 		Gross: m(st.Gross), Refunds: m(st.Refunds), Net: m(st.Net)}
 	return rows, total
+}
+
+func scanRows(lang string, st ledger.Statement) []ScanRow {
+	var rows []ScanRow
+	for _, s := range st.TagScans {
+		rows = append(rows, ScanRow{Title: s.Title(lang), Scans: s.Scans})
+	}
+	return rows
 }
 
 func (h *Handler) entryRows(lang string, st ledger.Statement) []EntryRow {
