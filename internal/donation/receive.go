@@ -25,6 +25,7 @@ import (
 const (
 	mailPending  = "donation_pending"  // a transfer announced: the bank instructions
 	mailReceived = "donation_received" // the money arrived: thank you, the receipt
+	mailRefunded = "donation_refunded" // the money was given back
 )
 
 // providerStripe names the provider in payment_events (as packages order and quote do:
@@ -204,7 +205,9 @@ func (s *Service) Refund(ctx context.Context, actor audit.Actor, id int64, refer
 	return d, err
 }
 
-// refunded moves a locked received gift to refunded on tx, with its ledger and audit entries.
+// refunded moves a locked received gift to refunded on tx, with its ledger and audit
+// entries and the donor's email. It runs once per gift (callers return early for a gift
+// already refunded), so a retried refund emails once.
 func (s *Service) refunded(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, d Donation, ref string) (Donation, error) {
 	now := s.now()
 	upd := `UPDATE donations SET status = $2, refunded_at = $3, refund_ref = $4 WHERE id = $1 RETURNING ` + cols
@@ -215,9 +218,12 @@ func (s *Service) refunded(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, 
 		Amount: d.AmountMinor, Currency: d.Currency, At: now, Actor: actor.Email}); err != nil {
 		return d, err
 	}
-	return d, audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "donation.refunded", Entity: "donation",
+	if err := audit.Record(ctx, tx, audit.Entry{Actor: actor, Action: "donation.refunded", Entity: "donation",
 		EntityID: strconv.FormatInt(d.ID, 10), Summary: fmt.Sprintf("%s %d %s refunded (%s)", d.Number,
-			d.AmountMinor, d.Currency, ref), After: d})
+			d.AmountMinor, d.Currency, ref), After: d}); err != nil {
+		return d, err
+	}
+	return d, s.send(ctx, tx, d, mailRefunded)
 }
 
 // Amount formats a gift's amount for lang ("$ 50.000", "COP 50,000").

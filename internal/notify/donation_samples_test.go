@@ -6,4 +6,5 @@ func init() {
 		"Instructions": "Banco de Ejemplo, cuenta de ahorros 000-000000-00"}
 	samples["donation_pending"] = donation
 	samples["donation_received"] = donation
+	samples["donation_refunded"] = donation
 }
