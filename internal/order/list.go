@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/sheet"
 )
 
@@ -39,6 +40,13 @@ func (f Filter) where() (string, []any) {
 	}
 	if f.Uncollected {
 		conds = append(conds, "o.delivery_method = 'pickup' AND o.picked_up_at IS NULL AND o.status = 'paid' AND o.pickup_ready_at < "+arg(f.readyBefore))
+	}
+	if f.Delivery != "" {
+		conds = append(conds, "o.delivery_method = "+arg(f.Delivery))
+	}
+	if f.ToPrepare {
+		conds = append(conds, "o.delivery_method = "+arg(DeliveryPickup)+" AND o.pickup_ready_at IS NULL AND (o.status = "+
+			arg(StatusPaid)+" OR o.status = "+arg(StatusPending)+" AND o.payment_method = "+arg(payment.MethodCOD)+")")
 	}
 	if f.WorkshopID != 0 {
 		conds = append(conds, "EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.workshop_id = "+arg(f.WorkshopID)+")")
@@ -90,7 +98,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Order, int, error) {
 // repeated; amounts in currency units with two decimals.
 var csvHeader = []string{"number", "created_at", "status", "payment_method", "flagged", "email", "name", "phone",
 	"department", "city", "line_no", "sku", "title", "size", "color", "workshop_id", "workshop", "quantity",
-	"unit", "tax_class", "line_tax", "line_total", "subtotal", "shipping", "donation", "total", "refunded", "currency"}
+	"unit", "tax_class", "line_tax", "line_total", "subtotal", "shipping", "donation", "total", "refunded", "currency",
+	"delivery_method", "pickup_point", "pickup_ready_at", "picked_up_at"}
 
 // WriteCSV writes every order matching f (Page and PerPage ignored), one row per line,
 // newest order first, as a spreadsheet CSV (sheet: BOM, formula cells neutralised).
@@ -137,7 +146,8 @@ func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
 			strconv.FormatBool(o.Flagged), o.Email, o.Name, o.Phone, o.Department, o.City, strconv.Itoa(r.LineNo),
 			r.SKU, r.Title, r.Size, r.Color, strconv.FormatInt(r.WorkshopID, 10), r.Workshop, strconv.Itoa(r.Quantity),
 			units(r.Unit), r.TaxClass, units(r.LineTax), units(r.LineTotal), units(o.Subtotal), units(o.Shipping),
-			units(o.Donation), units(o.Total), units(o.RefundedMinor), o.Currency}
+			units(o.Donation), units(o.Total), units(o.RefundedMinor), o.Currency,
+			string(o.Delivery), s.pickupPointName(o.PickupPoint), csvTime(o.PickupReadyAt), csvTime(o.PickedUpAt)}
 		for i := range rec {
 			rec[i] = sheet.Cell(rec[i])
 		}
@@ -150,6 +160,26 @@ func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// pickupPointName is the configured name of a pickup point ("" for none); a point no
+// longer configured shows its id.
+func (s *Service) pickupPointName(id string) string {
+	if id == "" {
+		return ""
+	}
+	if p, ok := s.PickupPoint(id); ok {
+		return p.Name
+	}
+	return id
+}
+
+// csvTime writes a moment as Bogotá's date and time, "" for none.
+func csvTime(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(colombia).Format(time.DateTime)
 }
 
 // units writes minor units as a decimal amount ("189000.00").

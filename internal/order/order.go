@@ -197,6 +197,10 @@ type Filter struct {
 	// and not picked up (List and WriteCSV set the cut-off from the clock).
 	Uncollected bool
 	readyBefore time.Time
+	Delivery    Delivery // shipping or pickup; "" for both
+	// ToPrepare: only pickup orders staff still have to get ready: paid (or cash on
+	// delivery, paid at the point) and not marked ready.
+	ToPrepare bool
 }
 
 func pick(lang, es, en string) string {

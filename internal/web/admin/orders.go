@@ -24,6 +24,15 @@ const (
 // methods are the payment methods, in the order the filters offer them.
 var methods = []payment.Method{payment.MethodCard, payment.MethodTransfer, payment.MethodCOD}
 
+// deliveries are the delivery methods, in the order the filter offers them.
+var deliveries = []order.Delivery{order.DeliveryShipping, order.DeliveryPickup}
+
+// deliveryKeys are the filter's message keys of the deliveries.
+var deliveryKeys = map[order.Delivery]string{
+	order.DeliveryShipping: "pickup.filter_shipping",
+	order.DeliveryPickup:   "pickup.filter_pickup",
+}
+
 func (h *Handler) orderRoutes(r gin.IRouter) {
 	r.GET("/orders", h.HandlePrivate(h.orderList))
 	r.GET("/orders.csv", h.HandlePrivate(h.ordersCSV))
@@ -51,7 +60,9 @@ type OrderListView struct {
 	CSVURL, FlaggedURL, Action string
 	Uncollected                bool // only pickup orders not collected in time
 	UncollectedURL             string
-	Lang                       string // ?lang= to keep in the filter form, "" when none
+	Deliveries                 []Choice // shipping, pickup
+	ToPrepare                  bool     // only pickup orders still to get ready
+	Lang                       string   // ?lang= to keep in the filter form, "" when none
 	Pager
 }
 
@@ -90,6 +101,10 @@ func readOrderQuery(c *gin.Context) orderQuery {
 	}
 	q.WorkshopID = parseID(c.Query("workshop"))
 	q.Uncollected = c.Query("uncollected") == "1"
+	if d := order.Delivery(c.Query("delivery")); slices.Contains(deliveries, d) {
+		q.Delivery = d
+	}
+	q.ToPrepare = c.Query("prepare") == "1"
 	if d, ok := day(q.FromS); ok {
 		q.From = d
 	} else if q.FromS != "" {
@@ -126,7 +141,7 @@ func (h *Handler) orderList(c *gin.Context, lang string) error {
 		Errors: q.Errors, Action: ordersPath, Lang: c.Query("lang"),
 		CSVURL:     kit.WithQuery(ordersPath+".csv", csvQuery(c)),
 		FlaggedURL: withLang(c, ordersPath+"?flagged=1"), Uncollected: q.Uncollected,
-		UncollectedURL: withLang(c, ordersPath+"?uncollected=1")}
+		UncollectedURL: withLang(c, ordersPath+"?uncollected=1"), ToPrepare: q.ToPrepare}
 	if v.Lang != "es" && v.Lang != "en" {
 		v.Lang = ""
 	}
@@ -136,6 +151,9 @@ func (h *Handler) orderList(c *gin.Context, lang string) error {
 	}
 	for _, m := range methods {
 		v.Methods = append(v.Methods, Choice{Value: string(m), Label: h.T(lang, "adminorders.method."+string(m)), Selected: m == q.Method})
+	}
+	for _, d := range deliveries {
+		v.Deliveries = append(v.Deliveries, Choice{Value: string(d), Label: h.T(lang, deliveryKeys[d]), Selected: d == q.Delivery})
 	}
 	for _, w := range ws {
 		v.Workshops = append(v.Workshops, Choice{Value: itoa(w.ID), Label: w.Name, Selected: w.ID == q.WorkshopID})
@@ -200,7 +218,7 @@ func amount(minor int64, currency, lang string) string {
 }
 
 // orderCounts are the dashboard's order numbers: manual payments to confirm, orders to
-// ship (or to get ready for pickup), orders flagged for staff that still owe a refund,
+// ship, pickup orders to get ready, orders flagged for staff that still owe a refund,
 // and pickup orders not collected in time.
 func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	ctx := c.Request.Context()
@@ -217,11 +235,20 @@ func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	if err != nil {
 		return nil, err
 	}
+	codShip, err := n(order.Filter{Status: order.StatusPending, Method: payment.MethodCOD, Delivery: order.DeliveryShipping})
+	if err != nil {
+		return nil, err
+	}
+	prepare, err := n(order.Filter{ToPrepare: true})
+	if err != nil {
+		return nil, err
+	}
 	awaiting, err := n(order.Filter{Status: order.StatusAwaiting})
 	if err != nil {
 		return nil, err
 	}
-	paid, err := n(order.Filter{Status: order.StatusPaid})
+	// A pickup order is not shipped: it is counted apart, until staff mark it ready.
+	paid, err := n(order.Filter{Status: order.StatusPaid, Delivery: order.DeliveryShipping})
 	if err != nil {
 		return nil, err
 	}
@@ -237,8 +264,9 @@ func (h *Handler) orderCounts(c *gin.Context, lang string) ([]Count, error) {
 	return []Count{
 		{Label: h.T(lang, "adminorders.dashboard.awaiting", pending-cod+awaiting), N: pending - cod + awaiting,
 			URL: withLang(c, ordersPath+"?status="+string(order.StatusPending))},
-		{Label: h.T(lang, "adminorders.dashboard.to_ship", paid+cod), N: paid + cod,
-			URL: withLang(c, ordersPath+"?status="+string(order.StatusPaid))},
+		{Label: h.T(lang, "adminorders.dashboard.to_ship", paid+codShip), N: paid + codShip,
+			URL: withLang(c, ordersPath+"?status="+string(order.StatusPaid)+"&delivery="+string(order.DeliveryShipping))},
+		{Label: h.T(lang, "pickup.dashboard_to_prepare", prepare), N: prepare, URL: withLang(c, ordersPath+"?prepare=1")},
 		{Label: h.T(lang, "adminorders.dashboard.flagged", owing), N: owing, URL: withLang(c, ordersPath+"?flagged=1")},
 		{Label: h.T(lang, "pickup.dashboard_uncollected", uncollected), N: uncollected, URL: withLang(c, ordersPath+"?uncollected=1")},
 	}, nil
