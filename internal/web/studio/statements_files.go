@@ -37,6 +37,12 @@ var summaryHeader = []string{"workshop_id", "workshop", "month", "product_id", "
 
 // statementSummaryCSV downloads the month's figures: the statement, as a spreadsheet.
 func (h *Handler) statementSummaryCSV(c *gin.Context, _ string) error {
+	return h.statementCSV(c, "resumen", writeSummaryCSV)
+}
+
+// statementCSV sends a CSV file that write makes of the month's statement, named
+// fileName(t, what, "csv").
+func (h *Handler) statementCSV(c *gin.Context, what string, write func(*bytes.Buffer, target, ledger.Statement) error) error {
 	t, err := h.readTarget(c)
 	if err != nil {
 		return err
@@ -46,10 +52,10 @@ func (h *Handler) statementSummaryCSV(c *gin.Context, _ string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := writeSummaryCSV(&buf, t, st); err != nil {
-		return fmt.Errorf("statement summary of workshop %d: %w", t.Workshop.ID, err)
+	if err := write(&buf, t, st); err != nil {
+		return fmt.Errorf("statement %s of workshop %d: %w", what, t.Workshop.ID, err)
 	}
-	sendFile(c, fileName(t, "resumen", "csv"), "text/csv; charset=utf-8", buf.Bytes())
+	sendFile(c, fileName(t, what, "csv"), "text/csv; charset=utf-8", buf.Bytes())
 	return nil
 }
 

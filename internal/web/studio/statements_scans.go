@@ -7,7 +7,6 @@ package studio
 
 import (
 	"bytes"
-	"fmt"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -22,20 +21,7 @@ var scansHeader = []string{"workshop_id", "workshop", "month", "product_id", "pr
 
 // statementScansCSV downloads the month's tag scans of the workshop.
 func (h *Handler) statementScansCSV(c *gin.Context, _ string) error {
-	t, err := h.readTarget(c)
-	if err != nil {
-		return err
-	}
-	st, err := h.Ledger.Statement(c.Request.Context(), t.Workshop.ID, t.Month)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := writeScansCSV(&buf, t, st); err != nil {
-		return fmt.Errorf("tag scans of workshop %d: %w", t.Workshop.ID, err)
-	}
-	sendFile(c, fileName(t, "escaneos", "csv"), "text/csv; charset=utf-8", buf.Bytes())
-	return nil
+	return h.statementCSV(c, "escaneos", writeScansCSV)
 }
 
 func writeScansCSV(buf *bytes.Buffer, t target, st ledger.Statement) error {
