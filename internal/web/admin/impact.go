@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jmoiron/sqlx"
@@ -41,14 +42,32 @@ func (h *Handler) impactForm(c *gin.Context, lang string) error {
 		v.Figures = append(v.Figures, ImpactFigure{Name: name, Label: h.T(lang, "statements.impact.figure."+name),
 			Hint: h.T(lang, "statements.impact.hint."+name), On: on[name]})
 	}
+	if h.Donations != nil {
+		v.Figures = append(v.Figures, ImpactFigure{Name: donationsFigure, Label: h.T(lang, "admindonations.impact.figure"),
+			Hint: h.T(lang, "admindonations.impact.hint"), On: on[donationsFigure]})
+	}
 	p := h.page(c, lang, "statements.impact.title")
 	p.Data = v
 	return h.Render(c, http.StatusOK, "admin/impact", p)
 }
 
+// donationsFigure is the donation page's switch (donation.PublicSetting, "impact.donations"):
+// this year's gifts and the names of donors who did not give anonymously.
+const donationsFigure = "donations"
+
+// impactNames are the switches the page saves: the workshop figures, and the donation
+// page's when donations are mounted.
+func (h *Handler) impactNames() []string {
+	names := slices.Clone(shop.ImpactFigures)
+	if h.Donations != nil {
+		names = append(names, donationsFigure)
+	}
+	return names
+}
+
 func (h *Handler) impactSettings(ctx context.Context) (map[string]bool, error) {
 	on := map[string]bool{}
-	for _, name := range shop.ImpactFigures {
+	for _, name := range h.impactNames() {
 		v, err := h.Catalog.Setting(ctx, shop.ImpactSetting(name))
 		if err != nil {
 			return nil, err
@@ -62,17 +81,17 @@ func (h *Handler) impactSettings(ctx context.Context) (map[string]bool, error) {
 // what changed, in one transaction.
 func (h *Handler) saveImpact(c *gin.Context, lang string) error {
 	ctx := c.Request.Context()
-	f := kit.ReadForm(c, shop.ImpactFigures...)
+	f := kit.ReadForm(c, h.impactNames()...)
 	before, err := h.impactSettings(ctx)
 	if err != nil {
 		return err
 	}
 	after := map[string]bool{}
-	for _, name := range shop.ImpactFigures {
+	for _, name := range h.impactNames() {
 		after[name] = f.Checked(name)
 	}
 	err = db.InTx(ctx, h.AuditLog, func(tx *sqlx.Tx) error {
-		for _, name := range shop.ImpactFigures {
+		for _, name := range h.impactNames() {
 			v := ""
 			if after[name] {
 				v = "1"

@@ -5,6 +5,7 @@
 package donate
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -23,6 +24,14 @@ import (
 type Handler struct {
 	*kit.Kit
 	Donations *donation.Service
+	// Settings reads the site settings (the catalog store): donation.PublicSetting
+	// turns the public figure and thank-you list on. nil: never shown.
+	Settings Settings
+}
+
+// Settings reads a site setting ("" when unset).
+type Settings interface {
+	Setting(ctx context.Context, key string) (string, error)
 }
 
 // fields are the form's inputs, re-shown as typed on every refusal.
@@ -45,6 +54,15 @@ type View struct {
 	Programmes []string
 	Min, Max   string
 	Privacy    string
+	Public     *PublicView // nil: staff did not publish donations, or none this year
+}
+
+// PublicView is this year's gifts as the page shows them (donation.Public).
+type PublicView struct {
+	Year  int
+	Count int
+	Total string
+	Names []string
 }
 
 // ReceiptView is a gift's receipt page.
@@ -119,6 +137,13 @@ func (h *Handler) render(c *gin.Context, lang string, status int, f *kit.Form) e
 	}
 	v := View{Form: f, Action: donation.PagePath(lang), Programmes: Programmes, Privacy: privacyPaths[lang],
 		Min: amount(opts.Min), Max: amount(opts.Max)}
+	pub, err := h.public(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if pub != nil && pub.Count > 0 {
+		v.Public = &PublicView{Year: pub.Year, Count: pub.Count, Total: amount(pub.TotalMinor), Names: pub.Names}
+	}
 	for _, s := range opts.Suggested {
 		val := strconv.FormatInt(s/100, 10)
 		v.Amounts = append(v.Amounts, kit.Option{Value: val, Label: amount(s), Selected: f.V("amount") == val})
@@ -139,6 +164,24 @@ func (h *Handler) render(c *gin.Context, lang string, status int, f *kit.Form) e
 	pg.Flash = h.TakeFlash(c)
 	pg.Data = v
 	return h.Render(c, status, "shop/donate", pg)
+}
+
+// public is this year's gifts when staff publish them (donation.PublicSetting), or nil.
+// The page is rendered on every request (it is not in the page cache), so a gift just
+// received shows at once.
+func (h *Handler) public(ctx context.Context) (*donation.Public, error) {
+	if h.Settings == nil {
+		return nil, nil
+	}
+	on, err := h.Settings.Setting(ctx, donation.PublicSetting)
+	if err != nil || on != "1" {
+		return nil, err
+	}
+	p, err := h.Donations.Public(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // handleReceipt is a gift's page, reached through the signed link of its emails and of

@@ -23,6 +23,7 @@ import (
 var (
 	testDB  *sqlx.DB
 	testURL string
+	testSvc *donation.Service
 )
 
 // TestMain starts the store (demo catalog) once, with the donation service mounted.
@@ -43,7 +44,7 @@ func TestMain(m *testing.M) {
 		}
 		ts := httptest.NewServer(ds.Handler())
 		s.Cleanup(ts.Close)
-		testDB, testURL = s.DB, ts.URL
+		testDB, testURL, testSvc = s.DB, ts.URL, svc
 	})
 }
 

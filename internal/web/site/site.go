@@ -193,7 +193,7 @@ func (s *Site) Engine() *gin.Engine {
 	}
 	s.Shop.Routes(r)
 	if s.Deps.Donations != nil {
-		(&donate.Handler{Kit: k, Donations: s.Deps.Donations}).Routes(r)
+		(&donate.Handler{Kit: k, Donations: s.Deps.Donations, Settings: s.Deps.Catalog}).Routes(r)
 	}
 	s.Shop.TagRoutes(r, tags.NewStore(s.DB)) // hang-tags' short links /t/{code}
 	if s.Deps.Accounts != nil {
