@@ -32,7 +32,8 @@ var donateLangs = []donateWords{
 // form back with what they typed and the reason; then the receipt page shows the gift's
 // number, the amount and the bank details, and the transfer email arrives. Staff find
 // each gift at /admin/donations and mark it received; the donor gets the receipt email.
-// Every page is audited where it stands (axe, reflow, vnu).
+// Staff then publish donations at /admin/impact and the donation page, in both
+// languages, counts this year's gifts and thanks both donors by name. Every page is audited where it stands (axe, reflow, vnu).
 func runDonations(t *testing.T, s store, browser context.Context, a artifacts, audit *liveAudit) {
 	vp := phone
 	staff := newTab(t, browser, vp, s.base, a.shots, chromedp.WithNewBrowserContext())
@@ -164,4 +165,49 @@ func runDonations(t *testing.T, s store, browser context.Context, a artifacts, a
 			return err
 		})
 	}
+	// Staff publish donations (/admin/impact): the donation page, in each language, shows
+	// this year's gifts and thanks both donors by name; then staff turn it off again.
+	publish := func(ctx context.Context, on bool) error {
+		if err := navigateOK(ctx, s.base+"/admin/impact"); err != nil {
+			return err
+		}
+		if ticked, err := eval[bool](ctx, `document.getElementById("im-donations").checked`); err != nil {
+			return err
+		} else if ticked != on {
+			if err := chromedp.Do(ctx, press(vp, `#im-donations`)); err != nil {
+				return err
+			}
+		}
+		if err := pressAndLoad(ctx, vp, button("Guardar")); err != nil {
+			return err
+		}
+		return wantFlash(ctx, "Cifras públicas guardadas.")
+	}
+	step(staff, "staff-publish", func(ctx context.Context) error {
+		if err := publish(ctx, true); err != nil {
+			return err
+		}
+		return check(ctx, staff, "staff-impact", nil)
+	})
+	for _, w := range donateLangs {
+		step(staff, "public-"+w.lang, func(ctx context.Context) error {
+			if err := navigateOK(ctx, s.base+w.path); err != nil {
+				return err
+			}
+			if n, err := visibleText(ctx, `//main//dd[contains(@class,"donate-count")]`); err != nil || n == "" || n == "0" {
+				return fmt.Errorf("the page counts %q gifts this year (%v)", n, err)
+			}
+			names, err := visibleText(ctx, `//main//ul[contains(@class,"donate-names")]`)
+			if err != nil {
+				return err
+			}
+			for _, g := range gifts {
+				if name := "Dora Dona " + strings.ToUpper(g.w.lang); !strings.Contains(names, name) {
+					return fmt.Errorf("the thank-you list %q does not name %s", names, name)
+				}
+			}
+			return check(ctx, staff, "public-"+w.lang, nil)
+		})
+	}
+	step(staff, "staff-unpublish", func(ctx context.Context) error { return publish(ctx, false) })
 }
