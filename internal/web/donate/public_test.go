@@ -2,6 +2,8 @@ package donate_test
 
 import (
 	"context"
+	"log/slog"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,7 +11,12 @@ import (
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/donation"
+	"github.com/libres/storefront/internal/notify"
+	"github.com/libres/storefront/internal/payment"
+	"github.com/libres/storefront/internal/payment/stripetest"
+	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/internal/web/sitetest"
+	"github.com/libres/storefront/web"
 )
 
 // digits reads the whole number in s ("$ 150.000" -> 150000); -1 when there is none.
@@ -95,5 +102,38 @@ func TestPublicDonations(t *testing.T) {
 	_, _, _, p := figures("/donar")
 	if p.Find(".donate-public").Length() != 0 || strings.Contains(string(p.Body), "Rosalba Nombrada") {
 		t.Errorf("with the setting off the page still shows donations: %q", text(p, ".donate-public"))
+	}
+}
+
+// The receipt page of a card gift that expired unpaid says nothing was charged.
+func TestReceiptOfExpiredGift(t *testing.T) {
+	st, err := payment.NewStripe(payment.StripeConfig{SecretKey: stripetest.Key, WebhookSecret: "whsec_donate", APIURL: stripetest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, err := notify.NewQueue(testDB, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: sitetest.BaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := donation.New(testDB, queue, donation.Options{BaseURL: sitetest.BaseURL, Card: st})
+	ds, err := site.New(site.Deps{Log: slog.New(slog.DiscardHandler), DB: testDB, Catalog: catalog.NewStore(testDB), WebFS: web.FS,
+		BaseURL: sitetest.BaseURL, MediaBaseURL: "/media", Card: st, Donations: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(ds.Handler())
+	t.Cleanup(ts.Close)
+	ctx := context.Background()
+	d, _, err := svc.Give(ctx, donation.Form{Amount: "20000", Method: "card", Name: "Elena Expirada",
+		Email: "elena@example.co", Consent: true, Lang: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ApplyEvent(ctx, payment.Event{ID: "evt_donate_expired", Type: payment.EventCheckoutExpired, DonationID: d.ID}); err != nil {
+		t.Fatal(err)
+	}
+	p := sitetest.NewBrowser(t, ts.URL).MustGet(donation.ReceiptPath("en") + "?token=" + svc.Token(d))
+	if !strings.Contains(text(p, ".donation-expired"), "nothing was charged") || !strings.HasPrefix(text(p, ".donation-status"), "Expired") {
+		t.Errorf("expired gift's receipt: status %q, note %q", text(p, ".donation-status"), text(p, ".donation-expired"))
 	}
 }
