@@ -140,23 +140,8 @@ func TestGiveInEnglish(t *testing.T) {
 // With a card provider, the page offers the card and a card gift goes to the hosted
 // checkout the provider opened for it.
 func TestGiveByCard(t *testing.T) {
-	st, err := payment.NewStripe(payment.StripeConfig{SecretKey: stripetest.Key, WebhookSecret: "whsec_donate", APIURL: stripetest.URL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	queue, err := notify.NewQueue(testDB, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: sitetest.BaseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := donation.New(testDB, queue, donation.Options{BaseURL: sitetest.BaseURL, Card: st})
-	ds, err := site.New(site.Deps{Log: slog.New(slog.DiscardHandler), DB: testDB, Catalog: catalog.NewStore(testDB), WebFS: web.FS,
-		BaseURL: sitetest.BaseURL, MediaBaseURL: "/media", Card: st, Donations: svc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(ds.Handler())
-	t.Cleanup(ts.Close)
-	b := sitetest.NewBrowser(t, ts.URL)
+	_, base := cardSite(t)
+	b := sitetest.NewBrowser(t, base)
 	if p := b.MustGet("/donar"); p.Find(`input[name="method"][value="card"]`).Length() != 1 {
 		t.Fatalf("no card choice on the page")
 	}
@@ -173,4 +158,27 @@ func TestGiveByCard(t *testing.T) {
 		got.Status != "pending" || got.Session == nil {
 		t.Errorf("card gift = %+v (%v), want pending with its session", got, err)
 	}
+}
+
+// cardSite starts a store whose donations take cards (Stripe on stripe-mock) and
+// returns its donation service and address.
+func cardSite(t *testing.T) (*donation.Service, string) {
+	t.Helper()
+	st, err := payment.NewStripe(payment.StripeConfig{SecretKey: stripetest.Key, WebhookSecret: "whsec_donate", APIURL: stripetest.URL(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue, err := notify.NewQueue(testDB, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: sitetest.BaseURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := donation.New(testDB, queue, donation.Options{BaseURL: sitetest.BaseURL, Card: st})
+	ds, err := site.New(site.Deps{Log: slog.New(slog.DiscardHandler), DB: testDB, Catalog: catalog.NewStore(testDB), WebFS: web.FS,
+		BaseURL: sitetest.BaseURL, MediaBaseURL: "/media", Card: st, Donations: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(ds.Handler())
+	t.Cleanup(ts.Close)
+	return svc, ts.URL
 }

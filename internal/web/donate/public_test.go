@@ -2,8 +2,6 @@ package donate_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,12 +9,8 @@ import (
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/donation"
-	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
-	"github.com/libres/storefront/internal/payment/stripetest"
-	"github.com/libres/storefront/internal/web/site"
 	"github.com/libres/storefront/internal/web/sitetest"
-	"github.com/libres/storefront/web"
 )
 
 // digits reads the whole number in s ("$ 150.000" -> 150000); -1 when there is none.
@@ -107,22 +101,7 @@ func TestPublicDonations(t *testing.T) {
 
 // The receipt page of a card gift that expired unpaid says nothing was charged.
 func TestReceiptOfExpiredGift(t *testing.T) {
-	st, err := payment.NewStripe(payment.StripeConfig{SecretKey: stripetest.Key, WebhookSecret: "whsec_donate", APIURL: stripetest.URL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	queue, err := notify.NewQueue(testDB, notify.Options{From: "Libres <no-reply@libres.test>", ShopURL: sitetest.BaseURL})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := donation.New(testDB, queue, donation.Options{BaseURL: sitetest.BaseURL, Card: st})
-	ds, err := site.New(site.Deps{Log: slog.New(slog.DiscardHandler), DB: testDB, Catalog: catalog.NewStore(testDB), WebFS: web.FS,
-		BaseURL: sitetest.BaseURL, MediaBaseURL: "/media", Card: st, Donations: svc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(ds.Handler())
-	t.Cleanup(ts.Close)
+	svc, base := cardSite(t)
 	ctx := context.Background()
 	d, _, err := svc.Give(ctx, donation.Form{Amount: "20000", Method: "card", Name: "Elena Expirada",
 		Email: "elena@example.co", Consent: true, Lang: "en"})
@@ -132,7 +111,7 @@ func TestReceiptOfExpiredGift(t *testing.T) {
 	if err := svc.ApplyEvent(ctx, payment.Event{ID: "evt_donate_expired", Type: payment.EventCheckoutExpired, DonationID: d.ID}); err != nil {
 		t.Fatal(err)
 	}
-	p := sitetest.NewBrowser(t, ts.URL).MustGet(donation.ReceiptPath("en") + "?token=" + svc.Token(d))
+	p := sitetest.NewBrowser(t, base).MustGet(donation.ReceiptPath("en") + "?token=" + svc.Token(d))
 	if !strings.Contains(text(p, ".donation-expired"), "nothing was charged") || !strings.HasPrefix(text(p, ".donation-status"), "Expired") {
 		t.Errorf("expired gift's receipt: status %q, note %q", text(p, ".donation-status"), text(p, ".donation-expired"))
 	}
