@@ -243,8 +243,8 @@ func (q *Queue) Working() bool { return q.working }
 // Renderer returns the queue's renderer (previews, tests).
 func (q *Queue) Renderer() *Renderer { return q.render }
 
-// Enqueue checks and renders m (so a bad message fails the caller's transaction, not
-// a job three weeks later), then writes it in tx: it exists only if tx commits. A
+// Enqueue checks m (rendering it when its shape is new: Renderer.Validate), so a bad
+// message fails the caller's transaction, not a job three weeks later, then writes it in tx: it exists only if tx commits. A
 // working queue (Options.Work) writes it to the email outbox, which its process moves
 // into delivery jobs within a poll interval; otherwise it inserts the job itself. An
 // empty Lang means the shop's default language.
@@ -276,13 +276,14 @@ func Undeliverable(to string) bool {
 	return domain == "invalid" || strings.HasSuffix(domain, ".invalid")
 }
 
-// check fills in the default language and renders m, so a bad message fails the
-// caller, not a job three weeks later.
+// check fills in the default language and validates m (Renderer.Validate: rendered
+// when its shape is new), so a bad message fails the caller, not a job three weeks
+// later.
 func (q *Queue) check(m Message) (Message, error) {
 	if m.Lang == "" {
 		m.Lang = i18n.Default
 	}
-	if _, err := q.render.Render(m); err != nil {
+	if err := q.render.Validate(m); err != nil {
 		return m, fmt.Errorf("enqueue email: %w", err)
 	}
 	return m, nil

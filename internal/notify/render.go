@@ -38,6 +38,8 @@ type Renderer struct {
 	names   []string
 	seller  Seller
 	shopURL string
+
+	rendered shapes // what Validate has seen render
 }
 
 // view is what a mail template sees.
