@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/libres/storefront/internal/money"
 )
 
 // Limits on variant fields.
@@ -196,7 +198,7 @@ func ParsePesos(s string) (int64, string) {
 	if strings.HasPrefix(s, "-") {
 		return 0, "price.negative"
 	}
-	digits, ok := groupedDigits(s)
+	digits, ok := money.GroupedDigits(s)
 	if !ok {
 		return 0, "price.invalid"
 	}
@@ -211,39 +213,6 @@ func ParsePesos(s string) (int64, string) {
 		return 0, "price.too_high"
 	}
 	return n * 100, ""
-}
-
-// groupedDigits accepts "189000" or thousands grouped with one kind of separator
-// ("189.000", "1.250.000", "189,000") and returns the digits. "18.90" or "1.5" (a decimal
-// part: prices are whole pesos) is refused.
-func groupedDigits(s string) (string, bool) {
-	if s == "" {
-		return "", false
-	}
-	sep := byte(0)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c == '.' || c == ',' {
-			if sep != 0 && c != sep {
-				return "", false
-			}
-			sep = c
-		} else if c < '0' || c > '9' {
-			return "", false
-		}
-	}
-	if sep == 0 {
-		return s, true
-	}
-	groups := strings.Split(s, string(sep))
-	if len(groups[0]) < 1 || len(groups[0]) > 3 {
-		return "", false
-	}
-	for _, g := range groups[1:] {
-		if len(g) != 3 {
-			return "", false
-		}
-	}
-	return strings.Join(groups, ""), true
 }
 
 // ParseStock reads a stock count: empty is 0; otherwise a whole number from 0 to

@@ -18,25 +18,55 @@ type Amount struct {
 func COP(pesos int64) Amount { return Amount{Minor: pesos * 100, Currency: "COP"} }
 
 // ParseWholePesos parses a user-typed whole-peso amount ("189000", "189.000", "$ 189.000",
-// "189,000") into minor units. ok is false for anything else, negatives, or absurd sizes.
+// "189,000") into minor units. ok is false for anything else (a decimal part such as
+// "50.000,50" or "1.5", mixed or misplaced separators), negatives, or absurd sizes.
 func ParseWholePesos(s string) (minor int64, ok bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(s, "$")
 	s = strings.TrimSpace(strings.TrimPrefix(strings.ToUpper(s), "COP"))
-	s = strings.NewReplacer(".", "", ",", "", " ", "", "\u00a0", "").Replace(s)
-	if s == "" || len(s) > 12 {
+	s = strings.NewReplacer(" ", "", "\u00a0", "").Replace(s)
+	digits, ok := GroupedDigits(s)
+	if !ok || len(digits) > 12 {
 		return 0, false
 	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
+	n, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil {
 		return 0, false
 	}
 	return n * 100, true
+}
+
+// GroupedDigits accepts "189000" or thousands grouped with one kind of separator
+// ("189.000", "1.250.000", "189,000") and returns the digits. "18.90" or "1.5" (a decimal
+// part: prices are whole pesos) is refused.
+func GroupedDigits(s string) (string, bool) {
+	if s == "" {
+		return "", false
+	}
+	sep := byte(0)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '.' || c == ',' {
+			if sep != 0 && c != sep {
+				return "", false
+			}
+			sep = c
+		} else if c < '0' || c > '9' {
+			return "", false
+		}
+	}
+	if sep == 0 {
+		return s, true
+	}
+	groups := strings.Split(s, string(sep))
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return "", false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
 }
 
 // Format renders an amount for a language: es gives "$ 189.000", en gives "COP 189,000".

@@ -41,6 +41,13 @@ func TestParseWholePesos(t *testing.T) {
 		{"1e6", 0, false},
 		{"", 0, false},
 		{"99999999999999999999", 0, false},
+		{"1.250.000", 125000000, true},
+		{"50.000,50", 0, false}, // a decimal part: not 5.000.050 pesos
+		{"189.000,00", 0, false},
+		{"1.5", 0, false},
+		{"18.90", 0, false},
+		{"1.234,567", 0, false},
+		{"1234.567", 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseWholePesos(tt.in)
