@@ -364,23 +364,33 @@ const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit',
 			tax_minor, line_total_minor)
 		SELECT o.id, x.* FROM o, unnest($24::int[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],
 			$29::text[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::bigint[],
-			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x),
+			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x
+		RETURNING 1),
 	r AS (
 		INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at)
-		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)),
+		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)
+		RETURNING 1),
 	e AS (
 		INSERT INTO order_events (order_id, at, kind, actor, detail)
 		SELECT o.id, $20, ev.kind, ev.actor, ev.detail FROM o,
 			(VALUES (1, $43::text, 'shopper', $44::text), (2, $45::text, 'system', $46::text)) AS ev(n, kind, actor, detail)
-		ORDER BY ev.n),
+		ORDER BY ev.n
+		RETURNING 1),
 	consent AS (
 		INSERT INTO consents (user_id, what, policy_version, accepted_at, ip)
-		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL),
+		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL
+		RETURNING 1),
 	mail AS (
-		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL),
-	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o)),
-	placed AS (UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51),
-	written AS (SELECT count(*) AS orders FROM o)
+		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL
+		RETURNING 1),
+	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o) RETURNING 1),
+	placed AS (
+		UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51
+		RETURNING 1),
+	written AS (
+		SELECT (SELECT count(*) FROM o) AS orders, (SELECT count(*) FROM l) + (SELECT count(*) FROM r)
+			+ (SELECT count(*) FROM e) + (SELECT count(*) FROM consent) + (SELECT count(*) FROM mail)
+			+ (SELECT count(*) FROM emptied) + (SELECT count(*) FROM placed) AS rows)
 	SELECT w.orders AS placed, CASE WHEN w.orders = 0 OR (SELECT lines FROM taken) = cardinality($41::bigint[])
 		THEN true ELSE checkout_sold_out() END AS ok
 	FROM written w`
