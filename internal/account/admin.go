@@ -45,7 +45,7 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 		return "$" + strconv.Itoa(len(args))
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		p := arg(likeEscape(q))
+		p := arg(db.LikeEscape(q))
 		where = append(where, "(u.email ILIKE '%' || "+p+" || '%' OR u.name ILIKE '%' || "+p+" || '%')")
 	}
 	if f.Role != "" {
@@ -80,10 +80,6 @@ func (s *Service) ListUsers(ctx context.Context, f UserFilter) ([]User, int, err
 		users[i] = r.user()
 	}
 	return users, total, nil
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // SetRole changes a user's role with what the role needs: workshops for a lead, a

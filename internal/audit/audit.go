@@ -97,10 +97,10 @@ func List(ctx context.Context, q db.Querier, f Filter) ([]Row, int, error) {
 		return "$" + strconv.Itoa(len(args))
 	}
 	if f.ActorEmail != "" {
-		where = append(where, "actor_email ILIKE '%' || "+arg(likeEscape(f.ActorEmail))+" || '%'")
+		where = append(where, "actor_email ILIKE '%' || "+arg(db.LikeEscape(f.ActorEmail))+" || '%'")
 	}
 	if f.Action != "" {
-		where = append(where, "action LIKE "+arg(likeEscape(f.Action))+" || '%'")
+		where = append(where, "action LIKE "+arg(db.LikeEscape(f.Action))+" || '%'")
 	}
 	if f.Entity != "" {
 		where = append(where, "entity = "+arg(f.Entity))
@@ -151,8 +151,4 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -151,7 +151,7 @@ func (e *Editor) EditorList(ctx context.Context, scope Scope, f EditorFilter) ([
 		if r := []rune(q); len(r) > MaxQueryRunes {
 			q = string(r[:MaxQueryRunes])
 		}
-		a := arg(likeEscape(q))
+		a := arg(db.LikeEscape(q))
 		where = append(where, `(unaccent(p.title_es) ILIKE '%' || unaccent(`+a+`) || '%'
 			OR unaccent(p.title_en) ILIKE '%' || unaccent(`+a+`) || '%' OR p.slug ILIKE '%' || `+a+` || '%'
 			OR EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.sku ILIKE '%' || `+a+` || '%'))`)
@@ -196,8 +196,4 @@ func (e *Editor) EditorList(ctx context.Context, scope Scope, f EditorFilter) ([
 		total = n
 	}
 	return rows, total, nil
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

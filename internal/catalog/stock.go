@@ -57,7 +57,7 @@ func (e *Editor) StockSheet(ctx context.Context, scope Scope, f StockFilter) ([]
 		if r := []rune(q); len(r) > MaxQueryRunes {
 			q = string(r[:MaxQueryRunes])
 		}
-		a := arg(likeEscape(q))
+		a := arg(db.LikeEscape(q))
 		where = append(where, "(unaccent(p.title_es) ILIKE '%' || unaccent("+a+") || '%' OR v.sku ILIKE '%' || "+a+" || '%')")
 	}
 	if f.OnlyLow {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/sheet"
 )
@@ -47,14 +48,10 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "created_at < "+arg(f.To.UTC()))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		p := arg("%" + likeEscape(q) + "%")
+		p := arg("%" + db.LikeEscape(q) + "%")
 		conds = append(conds, "(number ILIKE "+p+" OR name ILIKE "+p+" OR email ILIKE "+p+")")
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // List returns a page of the donations matching f, newest first, and how many match.
@@ -110,7 +107,7 @@ func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
 		if err := rows.StructScan(&d); err != nil {
 			return fmt.Errorf("export donations: %w", err)
 		}
-		rec := []string{d.Number, at(&d.CreatedAt), string(d.Status), string(d.Method), units(d.AmountMinor), d.Currency,
+		rec := []string{d.Number, at(&d.CreatedAt), string(d.Status), string(d.Method), money.Decimal(d.AmountMinor), d.Currency,
 			d.Name, d.Email, d.DocType, d.DocNumber, strconv.FormatBool(d.Anonymous), at(d.ReceivedAt), at(d.RefundedAt),
 			d.PaymentRef, d.RefundRef}
 		for i := range rec {
@@ -125,13 +122,4 @@ func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// units writes minor units as a decimal amount ("50000.00").
-func units(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }

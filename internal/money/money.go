@@ -3,6 +3,7 @@
 package money
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -67,6 +68,16 @@ func GroupedDigits(s string) (string, bool) {
 		}
 	}
 	return strings.Join(groups, ""), true
+}
+
+// Decimal writes minor units as a plain decimal amount for files people import into
+// spreadsheets and accounting tools: 18900000 → "189000.00", -5 → "-0.05".
+func Decimal(minor int64) string {
+	sign := ""
+	if minor < 0 {
+		sign, minor = "-", -minor
+	}
+	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }
 
 // Format renders an amount for a language: es gives "$ 189.000", en gives "COP 189,000".

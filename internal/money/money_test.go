@@ -67,3 +67,11 @@ func FuzzParseWholePesos(f *testing.F) {
 		}
 	})
 }
+
+func TestDecimal(t *testing.T) {
+	for minor, want := range map[int64]string{18900000: "189000.00", 5: "0.05", -5: "-0.05", 0: "0.00", -123456: "-1234.56"} {
+		if got := Decimal(minor); got != want {
+			t.Errorf("Decimal(%d) = %q, want %q", minor, got, want)
+		}
+	}
+}

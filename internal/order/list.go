@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/payment"
 	"github.com/libres/storefront/internal/sheet"
 )
@@ -55,17 +56,13 @@ func (f Filter) where() (string, []any) {
 		if r := []rune(q); len(r) > 100 {
 			q = string(r[:100])
 		}
-		a := arg(likeEscape(q))
+		a := arg(db.LikeEscape(q))
 		conds = append(conds, "(o.number ILIKE '%' || "+a+" || '%' OR o.email ILIKE '%' || "+a+" || '%' OR o.name ILIKE '%' || "+a+" || '%')")
 	}
 	if len(conds) == 0 {
 		return "true", args
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 var oCols = "o." + strings.ReplaceAll(strings.Join(strings.Fields(orderCols), " "), ", ", ", o.")
@@ -145,8 +142,8 @@ func (s *Service) WriteCSV(ctx context.Context, f Filter, w io.Writer) error {
 		rec := []string{o.Number, o.CreatedAt.In(colombia).Format(time.DateTime), string(o.Status), string(o.Method),
 			strconv.FormatBool(o.Flagged), o.Email, o.Name, o.Phone, o.Department, o.City, strconv.Itoa(r.LineNo),
 			r.SKU, r.Title, r.Size, r.Color, strconv.FormatInt(r.WorkshopID, 10), r.Workshop, strconv.Itoa(r.Quantity),
-			units(r.Unit), r.TaxClass, units(r.LineTax), units(r.LineTotal), units(o.Subtotal), units(o.Shipping),
-			units(o.Donation), units(o.Total), units(o.RefundedMinor), o.Currency,
+			money.Decimal(r.Unit), r.TaxClass, money.Decimal(r.LineTax), money.Decimal(r.LineTotal), money.Decimal(o.Subtotal), money.Decimal(o.Shipping),
+			money.Decimal(o.Donation), money.Decimal(o.Total), money.Decimal(o.RefundedMinor), o.Currency,
 			string(o.Delivery), s.pickupPointName(o.PickupPoint), csvTime(o.PickupReadyAt), csvTime(o.PickedUpAt)}
 		for i := range rec {
 			rec[i] = sheet.Cell(rec[i])
@@ -180,13 +177,4 @@ func csvTime(t *time.Time) string {
 		return ""
 	}
 	return t.In(colombia).Format(time.DateTime)
-}
-
-// units writes minor units as a decimal amount ("189000.00").
-func units(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }

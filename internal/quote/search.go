@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/sheet"
 )
 
@@ -105,14 +106,10 @@ func (f Filter) where() (string, []any) {
 		if r := []rune(q); len(r) > 100 {
 			q = string(r[:100])
 		}
-		a := arg(likeEscape(q))
+		a := arg(db.LikeEscape(q))
 		conds = append(conds, "(q.number ILIKE '%' || "+a+" || '%' OR c.name ILIKE '%' || "+a+" || '%')")
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // Search lists quotes for staff with their company names, newest first, and the total.
@@ -159,7 +156,7 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, f Filter) error {
 	for _, r := range rows {
 		total := ""
 		if r.LatestTotal != nil {
-			total = units(*r.LatestTotal)
+			total = money.Decimal(*r.LatestTotal)
 		}
 		rec := []string{r.Number, r.CompanyName, r.CompanyNIT, string(r.Status), strconv.Itoa(r.Ordered), total, "COP",
 			r.Deadline.Format(time.DateOnly), r.CreatedAt.In(bogota).Format(time.DateTime)}
@@ -172,13 +169,4 @@ func (s *Service) WriteCSV(ctx context.Context, w io.Writer, f Filter) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// units writes minor units as a decimal amount ("1857000.00").
-func units(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }

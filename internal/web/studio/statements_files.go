@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/libres/storefront/internal/ledger"
+	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/sheet"
 	"github.com/libres/storefront/internal/web/kit"
 	"github.com/libres/storefront/internal/web/pdf"
@@ -70,8 +71,8 @@ func writeSummaryCSV(buf *bytes.Buffer, t target, st ledger.Statement) error {
 	id, month := strconv.FormatInt(t.Workshop.ID, 10), t.Month.Format(monthLayout)
 	for _, u := range st.Units {
 		rec := []string{id, sheet.Cell(t.Workshop.Name), month, strconv.FormatInt(u.ProductID, 10), sheet.Cell(u.Title),
-			sheet.Cell(u.Size), strconv.Itoa(u.Sold), strconv.Itoa(u.Refunded), units(u.GrossMinor), units(u.RefundsMinor),
-			units(u.GrossMinor - u.RefundsMinor), "", "", "", "", "", "", st.Currency}
+			sheet.Cell(u.Size), strconv.Itoa(u.Sold), strconv.Itoa(u.Refunded), money.Decimal(u.GrossMinor), money.Decimal(u.RefundsMinor),
+			money.Decimal(u.GrossMinor - u.RefundsMinor), "", "", "", "", "", "", st.Currency}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -81,22 +82,13 @@ func writeSummaryCSV(buf *bytes.Buffer, t target, st ledger.Statement) error {
 		sold, refunded = sold+u.Sold, refunded+u.Refunded
 	}
 	total := []string{id, sheet.Cell(t.Workshop.Name), month, "", "TOTAL", "", strconv.Itoa(sold), strconv.Itoa(refunded),
-		units(st.Gross), units(st.Refunds), units(st.Net), strconv.Itoa(st.ShareBps), units(st.Share),
-		units(st.Adjustments), units(st.Payouts), units(st.OpeningBalance), units(st.ClosingBalance), st.Currency}
+		money.Decimal(st.Gross), money.Decimal(st.Refunds), money.Decimal(st.Net), strconv.Itoa(st.ShareBps), money.Decimal(st.Share),
+		money.Decimal(st.Adjustments), money.Decimal(st.Payouts), money.Decimal(st.OpeningBalance), money.Decimal(st.ClosingBalance), st.Currency}
 	if err := cw.Write(total); err != nil {
 		return err
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// units writes minor units as a decimal amount ("189000.00").
-func units(minor int64) string {
-	sign := ""
-	if minor < 0 {
-		sign, minor = "-", -minor
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, minor/100, minor%100)
 }
 
 // statementPDF is the statement as an A4 PDF for the facility.
