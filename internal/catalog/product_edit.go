@@ -213,7 +213,7 @@ func (e *Editor) SetStatus(ctx context.Context, scope Scope, actor audit.Actor, 
 			}
 		}
 		const upd = `UPDATE products SET status = $2::product_status, version = version + 1,
-				published_at = CASE WHEN $2::product_status = 'active' THEN COALESCE(published_at, now()) ELSE published_at END
+				published_at = CASE WHEN $2::product_status = '` + string(StatusActive) + `' THEN COALESCE(published_at, now()) ELSE published_at END
 			WHERE id = $1`
 		if _, err := tx.ExecContext(ctx, upd, id, status); err != nil {
 			return fmt.Errorf("set status of product %d: %w", id, db.Translate(err))

@@ -49,7 +49,7 @@ func (e *Editor) StockSheet(ctx context.Context, scope Scope, f StockFilter) ([]
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := []string{scopeSQL("p.workshop_id", "$1", "$2"), "p.status <> 'archived'"}
+	where := []string{scopeSQL("p.workshop_id", "$1", "$2"), "p.status <> '" + string(StatusArchived) + "'"}
 	if f.WorkshopID != 0 {
 		where = append(where, "p.workshop_id = "+arg(f.WorkshopID))
 	}
@@ -208,7 +208,7 @@ func (e *Editor) WorkshopSummary(ctx context.Context, scope Scope) ([]WorkshopSt
 		return nil, fmt.Errorf("count products by status: %w", err)
 	}
 	var low []StockRow
-	qs := stockRowSelect + ` WHERE ` + scopeSQL("p.workshop_id", "$1", "$2") + ` AND p.status = 'active'
+	qs := stockRowSelect + ` WHERE ` + scopeSQL("p.workshop_id", "$1", "$2") + ` AND p.status = '` + string(StatusActive) + `'
 		AND v.stock_on_hand <= ` + strconv.Itoa(LowStock) + ` ORDER BY v.stock_on_hand, p.title_es, v.position, v.id`
 	if err := sqlx.SelectContext(ctx, e.db, &low, qs, scope.All, scope.ids()); err != nil {
 		return nil, fmt.Errorf("low stock: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/sheet"
 )
@@ -299,7 +300,7 @@ func (l *Ledger) Impact(ctx context.Context, workshopID int64) (Impact, error) {
 			COALESCE(sum(quantity) FILTER (WHERE occurred_at >= $2), 0) AS this_year,
 			COALESCE(sum(quantity), 0) AS all_time,
 			min(occurred_at) FILTER (WHERE kind = 'sale') AS first_sale,
-			(SELECT count(*) FROM products WHERE workshop_id = $1 AND status = 'active') AS on_sale
+			(SELECT count(*) FROM products WHERE workshop_id = $1 AND status = '` + string(catalog.StatusActive) + `') AS on_sale
 		FROM ledger_entries WHERE workshop_id = $1 AND kind IN ('sale', 'refund')`
 	var im Impact
 	if err := sqlx.GetContext(ctx, l.db, &im, sel, workshopID, year.UTC()); err != nil {

@@ -264,7 +264,7 @@ func (s *Service) SetQuantity(ctx context.Context, token string, userID int64, v
 const saveLine = `WITH v AS (
 		SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
 		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
-		WHERE v.id = $2 AND p.status = 'active' AND w.active),
+		WHERE v.id = $2 AND p.status = '` + string(catalog.StatusActive) + `' AND w.active),
 	want AS (
 		SELECT id, stock_on_hand, unit_minor, LEAST($3 + CASE WHEN $4 THEN COALESCE(
 			(SELECT quantity FROM cart_lines WHERE cart_id = $1 AND variant_id = $2), 0) ELSE 0 END, $5) AS qty
@@ -288,7 +288,7 @@ const saveLine = `WITH v AS (
 const changeExisting = `WITH v AS (
 		SELECT v.id, v.stock_on_hand, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor
 		FROM variants v JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
-		WHERE v.id = $2 AND p.status = 'active' AND w.active),
+		WHERE v.id = $2 AND p.status = '` + string(catalog.StatusActive) + `' AND w.active),
 	cart AS (
 		SELECT id, (SELECT count(*) FROM cart_lines WHERE cart_id = carts.id) AS lines,
 			EXISTS (SELECT 1 FROM cart_lines WHERE cart_id = carts.id AND variant_id = $2) AS has
@@ -542,7 +542,7 @@ func readCart(ctx context.Context, st *db.Statements, q db.Querier, where string
 	sel := `SELECT l.cart_id, l.variant_id, p.id AS product_id, p.slug, p.title_es, p.title_en, v.sku, v.size,
 			v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name, p.tax_class,
 			COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
-			l.quantity, v.stock_on_hand, (p.status = 'active' AND w.active) AS on_sale,
+			l.quantity, v.stock_on_hand, (p.status = '` + string(catalog.StatusActive) + `' AND w.active) AS on_sale,
 			ph.id AS photo_id, ph.object_key, ph.width, ph.height, ph.renditions, ph.alt_es, ph.alt_en
 		FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN variants v ON v.id = l.variant_id
 		JOIN products p ON p.id = v.product_id

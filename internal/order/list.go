@@ -40,7 +40,7 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "o.flagged")
 	}
 	if f.Uncollected {
-		conds = append(conds, "o.delivery_method = 'pickup' AND o.picked_up_at IS NULL AND o.status = 'paid' AND o.pickup_ready_at < "+arg(f.readyBefore))
+		conds = append(conds, "o.delivery_method = '"+string(DeliveryPickup)+"' AND o.picked_up_at IS NULL AND o.status = '"+string(StatusPaid)+"' AND o.pickup_ready_at < "+arg(f.readyBefore))
 	}
 	if f.Delivery != "" {
 		conds = append(conds, "o.delivery_method = "+arg(f.Delivery))

@@ -17,6 +17,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/libres/storefront/internal/apperr"
+	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/db"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
@@ -266,7 +267,7 @@ const readPlacingSQL = `WITH c AS (SELECT id, xmin::text AS version FROM carts W
 	SELECT c.id AS cart_id, c.version, ids.order_id, ids.order_seq, l.variant_id, p.id AS product_id, p.slug,
 		p.title_es, p.title_en, v.sku, v.size, v.color_es, v.color_en, w.id AS workshop_id, w.name AS workshop_name,
 		p.tax_class, COALESCE(v.price_override_minor, p.price_minor) AS unit_minor, l.unit_minor_when_added,
-		l.quantity, v.stock_on_hand, (p.status = 'active' AND w.active) AS on_sale
+		l.quantity, v.stock_on_hand, (p.status = '` + string(catalog.StatusActive) + `' AND w.active) AS on_sale
 	FROM c CROSS JOIN ids JOIN cart_lines l ON l.cart_id = c.id JOIN variants v ON v.id = l.variant_id
 	JOIN products p ON p.id = v.product_id JOIN workshops w ON w.id = p.workshop_id
 	ORDER BY l.added_at, l.variant_id`

@@ -19,7 +19,7 @@ import (
 // variant order, like Place), so several processes may run it at once and each order is
 // cancelled once.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
-	const claim = `SELECT id FROM orders WHERE status IN ('pending_payment', 'awaiting_payment')
+	const claim = `SELECT id FROM orders WHERE status IN ('` + string(StatusPending) + `', '` + string(StatusAwaiting) + `')
 		AND expires_at <= $1 ORDER BY expires_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
 	return s.sweep(ctx, claim, func(tx *sqlx.Tx, o *Order, now time.Time) error {
 		return s.cancel(ctx, tx, o, "system", "expired", "", now)
@@ -29,7 +29,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 // SendReminders emails one payment reminder to each bank-transfer order whose
 // reservation lapses within ReminderBefore; it returns how many it queued.
 func (s *Service) SendReminders(ctx context.Context) (int, error) {
-	claim := `SELECT id FROM orders WHERE status = 'pending_payment' AND payment_method = '` +
+	claim := `SELECT id FROM orders WHERE status = '` + string(StatusPending) + `' AND payment_method = '` +
 		string(payment.MethodTransfer) + `' AND reminder_sent_at IS NULL
 		AND expires_at > $1 AND expires_at <= $1 + make_interval(secs => ` +
 		fmt.Sprint(int64(s.opts.ReminderBefore/time.Second)) + `)

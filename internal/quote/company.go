@@ -193,7 +193,7 @@ func (s *Service) Company(ctx context.Context, id int64) (Company, error) {
 
 // ApproveCompany lets a pending (or earlier rejected) company request quotes.
 func (s *Service) ApproveCompany(ctx context.Context, actor audit.Actor, id int64) (Company, error) {
-	const upd = `UPDATE companies SET status = 'approved', approved_at = $2, approved_by = $3,
+	const upd = `UPDATE companies SET status = '` + CompanyApproved + `', approved_at = $2, approved_by = $3,
 		rejected_at = NULL, rejected_by = NULL, reject_reason = ''
 		WHERE id = $1 RETURNING ` + companyCols
 	return s.decideCompany(ctx, actor, id, "company.approve", upd, s.now(), nullID(actor.ID))
@@ -202,7 +202,7 @@ func (s *Service) ApproveCompany(ctx context.Context, actor audit.Actor, id int6
 // RejectCompany refuses a pending company; an approved one is not rejected (its quotes
 // would be stranded): staff cancel its work instead.
 func (s *Service) RejectCompany(ctx context.Context, actor audit.Actor, id int64, reason string) (Company, error) {
-	const upd = `UPDATE companies SET status = 'rejected', rejected_at = $2, rejected_by = $3, reject_reason = $4
+	const upd = `UPDATE companies SET status = '` + CompanyRejected + `', rejected_at = $2, rejected_by = $3, reject_reason = $4
 		WHERE id = $1 RETURNING ` + companyCols
 	return s.decideCompany(ctx, actor, id, "company.reject", upd, s.now(), nullID(actor.ID), clean(reason))
 }

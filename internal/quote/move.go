@@ -102,7 +102,7 @@ func (s *Service) Cancel(ctx context.Context, actor audit.Actor, id int64, reaso
 func (s *Service) Expire(ctx context.Context) (int, error) {
 	now := s.now()
 	var ids []int64
-	const sel = `SELECT id FROM quotes WHERE status = 'quoted'
+	const sel = `SELECT id FROM quotes WHERE status = '` + string(StatusQuoted) + `'
 		AND ((valid_until + 1)::timestamp AT TIME ZONE 'America/Bogota') <= $1 ORDER BY id`
 	if err := sqlx.SelectContext(ctx, s.db, &ids, sel, now); err != nil {
 		return 0, fmt.Errorf("find expired quotes: %w", db.Translate(err))

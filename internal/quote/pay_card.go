@@ -62,7 +62,7 @@ func (s *Service) PayByCard(ctx context.Context, companyID, userID, id int64, ki
 		if amount <= 0 {
 			return apperr.New(apperr.Conflict, keyPayNothingDue)
 		}
-		const expire = `UPDATE quote_payments SET status = 'expired' WHERE quote_id = $1 AND method = 'card' AND status = 'pending'`
+		const expire = `UPDATE quote_payments SET status = '` + string(PaymentExpired) + `' WHERE quote_id = $1 AND method = 'card' AND status = '` + string(PaymentPending) + `'`
 		if _, err := tx.ExecContext(ctx, expire, id); err != nil {
 			return fmt.Errorf("replace pending card payments of quote %s: %w", qt.Number, db.Translate(err))
 		}
@@ -88,7 +88,7 @@ func (s *Service) PayByCard(ctx context.Context, companyID, userID, id int64, ki
 	if err != nil {
 		// The pending row would never be paid: mark it failed (best effort; the
 		// provider's error is what the caller needs).
-		const fail = `UPDATE quote_payments SET status = 'failed' WHERE id = $1 AND status = 'pending'`
+		const fail = `UPDATE quote_payments SET status = '` + string(PaymentFailed) + `' WHERE id = $1 AND status = '` + string(PaymentPending) + `'`
 		if _, uerr := s.db.ExecContext(context.WithoutCancel(ctx), fail, p.ID); uerr != nil {
 			err = errors.Join(err, fmt.Errorf("mark card payment %d failed: %w", p.ID, db.Translate(uerr)))
 		}
@@ -185,7 +185,7 @@ func (s *Service) applyEvent(ctx context.Context, tx *sqlx.Tx, qt Quote, p Payme
 				EntityID: strconv.FormatInt(qt.ID, 10), Summary: fmt.Sprintf("%s payment %d: provider says %d %s, expected %d %s (event %s): not credited",
 					qt.Number, p.ID, e.AmountMinor, e.Currency, p.AmountMinor, p.Currency, e.ID)})
 		}
-		upd := `UPDATE quote_payments SET status = 'paid', paid_at = $2,
+		upd := `UPDATE quote_payments SET status = '` + string(PaymentPaid) + `', paid_at = $2,
 				payment_ref = CASE WHEN $3 = '' THEN payment_ref ELSE $3 END,
 				session_id = coalesce(session_id, nullif($4, ''))
 			WHERE id = $1 RETURNING ` + paymentCols
@@ -203,7 +203,7 @@ func (s *Service) applyEvent(ctx context.Context, tx *sqlx.Tx, qt Quote, p Payme
 		if e.Type == payment.EventAsyncFailed {
 			to = PaymentFailed
 		}
-		const upd = `UPDATE quote_payments SET status = $2 WHERE id = $1 AND status = 'pending'`
+		const upd = `UPDATE quote_payments SET status = $2 WHERE id = $1 AND status = '` + string(PaymentPending) + `'`
 		if _, err := tx.ExecContext(ctx, upd, p.ID, to); err != nil {
 			return fmt.Errorf("card payment %d %s: %w", p.ID, to, db.Translate(err))
 		}

@@ -163,7 +163,7 @@ func (s *Service) RecordTransfer(ctx context.Context, actor audit.Actor, id int6
 		}
 		var dup int
 		const selDup = `SELECT count(*) FROM quote_payments WHERE quote_id = $1 AND method = 'transfer'
-			AND status = 'paid' AND lower(payment_ref) = lower($2)`
+			AND status = '` + string(PaymentPaid) + `' AND lower(payment_ref) = lower($2)`
 		if err := tx.GetContext(ctx, &dup, selDup, id, reference); err != nil {
 			return fmt.Errorf("transfers of quote %s: %w", qt.Number, db.Translate(err))
 		}

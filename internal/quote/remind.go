@@ -22,7 +22,7 @@ func (s *Service) RemindExpiring(ctx context.Context) (int, error) {
 	from, to := today.Format(time.DateOnly), today.AddDate(0, 0, remindDays).Format(time.DateOnly)
 	// Due: valid through today at least (later ones are for Expire) and at most two
 	// days ahead, never reminded for this validity.
-	const due = `status = 'quoted' AND reminded_at IS NULL AND valid_until BETWEEN $1::date AND $2::date`
+	const due = `status = '` + string(StatusQuoted) + `' AND reminded_at IS NULL AND valid_until BETWEEN $1::date AND $2::date`
 	var ids []int64
 	if err := sqlx.SelectContext(ctx, s.db, &ids, `SELECT id FROM quotes WHERE `+due+` ORDER BY id`, from, to); err != nil {
 		return 0, fmt.Errorf("find quotes to remind: %w", db.Translate(err))

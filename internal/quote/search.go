@@ -80,7 +80,7 @@ func jobs(ctx context.Context, conn db.Querier, rows []jobRow) ([]Job, error) {
 // Jobs lists quotes from deposit_paid to ready assigned to one of workshopIDs (nil: all,
 // the staff board), nearest deadline first.
 func (s *Service) Jobs(ctx context.Context, workshopIDs []int64) ([]Job, error) {
-	rows, err := selectJobs(ctx, s.db, `q.status IN ('deposit_paid', 'in_production', 'ready') AND `+assignedCond("$1"),
+	rows, err := selectJobs(ctx, s.db, `q.status IN ('`+string(StatusDepositPaid)+`', '`+string(StatusInProduction)+`', '`+string(StatusReady)+`') AND `+assignedCond("$1"),
 		`ORDER BY q.deadline, q.id`, pq.Array(workshopIDs))
 	if err != nil {
 		return nil, err

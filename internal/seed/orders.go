@@ -12,6 +12,7 @@ import (
 
 	"github.com/libres/storefront/internal/account"
 	"github.com/libres/storefront/internal/audit"
+	"github.com/libres/storefront/internal/catalog"
 	"github.com/libres/storefront/internal/ledger"
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/order"
@@ -166,7 +167,7 @@ func demoVariants(ctx context.Context, conn *sqlx.DB) (map[int64][]int64, int64,
 		VariantID  int64 `db:"variant_id"`
 	}
 	const sel = `SELECT p.workshop_id, v.id AS variant_id FROM variants v JOIN products p ON p.id = v.product_id
-		WHERE p.status = 'active' AND v.stock_on_hand >= 8
+		WHERE p.status = '` + string(catalog.StatusActive) + `' AND v.stock_on_hand >= 8
 			AND p.id <> (SELECT min(f.id) FROM products f WHERE f.workshop_id = p.workshop_id)
 		ORDER BY p.workshop_id, p.id, v.id`
 	if err := sqlx.SelectContext(ctx, conn, &rows, sel); err != nil {
