@@ -165,7 +165,7 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 	case res.Placed == 0:
 		return Order{}, false, nil // the cart changed: read it again
 	}
-	s.notify.cartChanged(cartKey(token, userID))
+	s.notify.cartChanged(cartKey(token, userID), true)
 	return o, true, nil
 }
 
@@ -487,31 +487,35 @@ func shortLines(lines []CartLine, enough []int64) error {
 	return nil
 }
 
-// notifier sends the notifications placeSQL leaves to after its commit (it sets
-// libres.notify_after_commit, migrations/00013): catalog_changed for the stock taken and
-// cart_changed for the emptied cart, so every replica's page cache forgets them.
+// notifier sends the notifications placeSQL and changeExisting leave to after their
+// commit (they set libres.notify_after_commit, migrations/00013): catalog_changed for the
+// stock a checkout took and cart_changed for the cart emptied or changed, so every
+// replica's page cache forgets them (the replica that served the request forgot them
+// already: shop's changesCart).
 // PostgreSQL commits the transactions that notify one at a time, so one goroutine at a
 // time sends every key waiting, in one statement: under load one notifying
 // transaction carries many checkouts. A process that dies between a commit and its
 // notification leaves other replicas' pages stale until their entries' maximum age
 // (pagecache.DefaultMaxAge).
 type notifier struct {
-	db   *sqlx.DB
-	mu   sync.Mutex
-	keys map[string]bool // cart_changed payloads waiting
-	busy bool            // a goroutine is sending
+	db      *sqlx.DB
+	mu      sync.Mutex
+	keys    map[string]bool // cart_changed payloads waiting
+	catalog bool            // and catalog_changed (a checkout took stock)
+	busy    bool            // a goroutine is sending
 }
 
-// cartChanged queues the notifications of a placed order from the cart key ("u:<user
-// id>" or "t:<hex of the token's sha256>", as cart_notify_key writes it) and returns at
-// once.
-func (n *notifier) cartChanged(key string) {
+// cartChanged queues the cart_changed notification of the cart key ("u:<user id>" or
+// "t:<hex of the token's sha256>", as cart_notify_key writes it), with catalog_changed
+// when stock changed too (a placed order), and returns at once.
+func (n *notifier) cartChanged(key string, stock bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.keys == nil {
 		n.keys = map[string]bool{}
 	}
 	n.keys[key] = true
+	n.catalog = n.catalog || stock
 	if !n.busy {
 		n.busy = true
 		go n.send()
@@ -520,8 +524,8 @@ func (n *notifier) cartChanged(key string) {
 
 // notifySQL is what the triggers of migrations/00009 and 00011 send for a checkout (the
 // channels of internal/web/pagecache).
-const notifySQL = `SELECT pg_notify('catalog_changed', 'variants'), pg_notify('cart_changed', k)
-	FROM unnest($1::text[]) AS k`
+const notifySQL = `SELECT pg_notify('catalog_changed', 'variants') WHERE $2
+	UNION ALL SELECT pg_notify('cart_changed', k) FROM unnest($1::text[]) AS k`
 
 func (n *notifier) send() {
 	for {
@@ -535,10 +539,11 @@ func (n *notifier) send() {
 		for k := range n.keys {
 			keys = append(keys, k)
 		}
-		n.keys = nil
+		stock := n.catalog
+		n.keys, n.catalog = nil, false
 		n.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		_, err := n.db.ExecContext(ctx, notifySQL, pq.Array(keys))
+		_, err := n.db.ExecContext(ctx, notifySQL, pq.Array(keys), stock)
 		cancel()
 		if err != nil {
 			slog.Warn("checkout notifications not sent; other replicas' pages refresh at their maximum age",

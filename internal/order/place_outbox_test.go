@@ -158,7 +158,40 @@ func TestPlaceNotifiesReplicas(t *testing.T) {
 	f.withQueue(t, "")
 	v := f.variant(t, 10_000_00, 5, "standard")
 	tok := f.cart(t, "1", v)
+	l := f.listen(t)
+	var key string
+	if err := f.db.Get(&key, `SELECT cart_notify_key(user_id, token_hash) FROM carts`); err != nil {
+		t.Fatal(err)
+	}
+	f.place(t, tok, payment.MethodTransfer)
+	hear(t, l, map[string]string{"catalog_changed": "variants", "cart_changed": key})
+}
 
+// An item added to a cart that exists (one statement whose trigger leaves the
+// notification to the caller) is heard by every replica, for that cart's key.
+func TestAddNotifiesReplicas(t *testing.T) {
+	f := newFixture(t)
+	v1 := f.variant(t, 10_000_00, 5, "standard")
+	v2 := f.variant(t, 20_000_00, 5, "standard")
+	tok := f.cart(t, "1", v1)
+	var key string
+	if err := f.db.Get(&key, `SELECT cart_notify_key(user_id, token_hash) FROM carts`); err != nil {
+		t.Fatal(err)
+	}
+	l := f.listen(t)
+	if _, _, err := f.svc.Add(context.Background(), tok, 0, v2, "2"); err != nil {
+		t.Fatal(err)
+	}
+	hear(t, l, map[string]string{"cart_changed": key})
+	if _, err := f.svc.SetQuantity(context.Background(), tok, 0, v1, "3"); err != nil {
+		t.Fatal(err)
+	}
+	hear(t, l, map[string]string{"cart_changed": key})
+}
+
+// listen opens a listener on the fixture's database for the page caches' channels.
+func (f *fixture) listen(t *testing.T) *pq.Listener {
+	t.Helper()
 	var name string
 	if err := f.db.Get(&name, `SELECT current_database()`); err != nil {
 		t.Fatal(err)
@@ -169,19 +202,18 @@ func TestPlaceNotifiesReplicas(t *testing.T) {
 	}
 	u.Path = "/" + name
 	l := pq.NewListener(u.String(), 100*time.Millisecond, time.Second, nil)
-	defer l.Close()
+	t.Cleanup(func() { l.Close() })
 	for _, ch := range []string{"catalog_changed", "cart_changed"} {
 		if err := l.Listen(ch); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var key string
-	if err := f.db.Get(&key, `SELECT cart_notify_key(user_id, token_hash) FROM carts`); err != nil {
-		t.Fatal(err)
-	}
-	f.place(t, tok, payment.MethodTransfer)
+	return l
+}
 
-	want := map[string]string{"catalog_changed": "variants", "cart_changed": key}
+// hear waits for a notification of each channel in want with its payload.
+func hear(t *testing.T, l *pq.Listener, want map[string]string) {
+	t.Helper()
 	timeout := time.After(10 * time.Second)
 	for len(want) > 0 {
 		select {
