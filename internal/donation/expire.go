@@ -25,30 +25,18 @@ import (
 func (s *Service) ExpireDue(ctx context.Context) (int64, error) {
 	const claim = `SELECT ` + cols + ` FROM donations WHERE status = $1 AND method = $2 AND created_at <= $3
 		ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`
-	var n int64
-	for ctx.Err() == nil {
-		done := false
-		err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-			now := s.now()
-			var d Donation
-			if err := tx.GetContext(ctx, &d, claim, StatusPending, payment.MethodCard, now.Add(-s.opts.CardExpiry)); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					done = true
-					return nil
-				}
-				return fmt.Errorf("claim a card gift to expire: %w", db.Translate(err))
+	n, err := db.ClaimEach(ctx, s.db, func(tx *sqlx.Tx) (bool, error) {
+		now := s.now()
+		var d Donation
+		if err := tx.GetContext(ctx, &d, claim, StatusPending, payment.MethodCard, now.Add(-s.opts.CardExpiry)); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
 			}
-			return s.expire(ctx, tx, audit.Actor{Email: "system"}, d, "checkout not completed", now)
-		})
-		if err != nil {
-			return n, err
+			return false, fmt.Errorf("claim a card gift to expire: %w", db.Translate(err))
 		}
-		if done {
-			return n, nil
-		}
-		n++
-	}
-	return n, ctx.Err()
+		return true, s.expire(ctx, tx, audit.Actor{Email: "system"}, d, "checkout not completed", now)
+	})
+	return int64(n), err
 }
 
 // expire moves a locked pending card gift to expired on tx, with its audit entry.

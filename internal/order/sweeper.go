@@ -50,34 +50,21 @@ func (s *Service) SendReminders(ctx context.Context) (int, error) {
 // sweep claims one order at a time with claim ($1 = now) and runs fn on it, until none
 // is left or ctx ends.
 func (s *Service) sweep(ctx context.Context, claim string, fn func(tx *sqlx.Tx, o *Order, now time.Time) error) (int, error) {
-	n := 0
-	for ctx.Err() == nil {
-		done := false
-		err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-			now := s.now()
-			var id int64
-			if err := tx.GetContext(ctx, &id, claim, now); err != nil {
-				if errors.Is(err, sql.ErrNoRows) {
-					done = true
-					return nil
-				}
-				return fmt.Errorf("claim order: %w", db.Translate(err))
+	return db.ClaimEach(ctx, s.db, func(tx *sqlx.Tx) (bool, error) {
+		now := s.now()
+		var id int64
+		if err := tx.GetContext(ctx, &id, claim, now); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
 			}
-			o, err := getOrder(ctx, tx, id, false) // locked by the claim
-			if err != nil {
-				return err
-			}
-			return fn(tx, &o, now)
-		})
+			return false, fmt.Errorf("claim order: %w", db.Translate(err))
+		}
+		o, err := getOrder(ctx, tx, id, false) // locked by the claim
 		if err != nil {
-			return n, err
+			return true, err
 		}
-		if done {
-			return n, nil
-		}
-		n++
-	}
-	return n, ctx.Err()
+		return true, fn(tx, &o, now)
+	})
 }
 
 // Sweeper runs ExpireDue and SendReminders every Interval until its context ends.
