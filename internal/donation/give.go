@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/libres/storefront/internal/apperr"
 	"github.com/libres/storefront/internal/audit"
 	"github.com/libres/storefront/internal/db"
+	"github.com/libres/storefront/internal/money"
 	"github.com/libres/storefront/internal/payment"
 )
 
@@ -65,26 +65,19 @@ type gift struct {
 	doc    [2]string
 }
 
-// wholePesos is an amount of whole pesos: digits, or groups of three after a dot, a
-// comma or a space ("50000", "50.000", "50,000"); "50.000,50" (cents) is refused.
-var wholePesos = regexp.MustCompile(`^(\d+|\d{1,3}([., ]\d{3})+)$`)
-
-// AmountMinor reads the form's amount in minor units; ok is false when it is not a
-// whole amount of pesos.
+// AmountMinor reads the form's amount in minor units ("50000", "50.000", "$ 50.000",
+// "50,000"; money.ParseWholePesos); ok is false when it is not a positive whole amount
+// of pesos ("50.000,50" has cents).
 func (f Form) AmountMinor() (int64, bool) {
 	v := strings.TrimSpace(f.Amount)
 	if v == "other" || v == "" {
 		v = f.Other
 	}
-	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "$"))
-	if !wholePesos.MatchString(v) {
+	n, ok := money.ParseWholePesos(v)
+	if !ok || n <= 0 {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(strings.NewReplacer(".", "", ",", "", " ", "").Replace(v), 10, 64)
-	if err != nil || n <= 0 || n > 1e12 {
-		return 0, false
-	}
-	return n * 100, true
+	return n, true
 }
 
 // Validate checks the form against the service's bounds and methods; the errors map
