@@ -333,9 +333,9 @@ func (s *Service) changeLineFast(ctx context.Context, token string, userID, vari
 		CartID    *int64  `db:"cart_id"`
 		NotifyKey *string `db:"notify_key"`
 		Stock     *int    `db:"stock"`
-		Want   int    `db:"want"`
-		Saved  int    `db:"saved"`
-		Full   bool   `db:"full"`
+		Want      int     `db:"want"`
+		Saved     int     `db:"saved"`
+		Full      bool    `db:"full"`
 	}
 	p, err := s.stmts.On(ctx, s.db, query)
 	if err == nil {
