@@ -61,11 +61,12 @@ const consentDataPolicy = "data_policy"
 //     "order.unavailable"), and nothing is written.
 //
 // With a mailer that encodes for the email outbox (notify.Encoder, the real queue) the
-// statement writes the email too and runs on its own, committed at once: the variants
-// stay locked only while PostgreSQL runs it, never across a round trip to this
-// process. Another mailer gets the email in a transaction around the statement. The
-// page caches' notifications of the stock and the cart are sent after the commit
-// (notifier).
+// statement writes the email too and runs on its own, committed at once, written by
+// the placer together with the checkouts that arrived while the previous statement ran
+// (each order still whole or absent on its own): the variants stay locked only while
+// PostgreSQL runs it, never across a round trip to this process. Another mailer gets
+// the email in a transaction around the statement. The page caches' notifications of
+// the stock and the cart are sent after the commit (notifier).
 //
 // userID is the logged-in shopper (0 for a guest) and decides whose cart and order it
 // is; CheckoutInput.UserID is not consulted.
@@ -137,18 +138,23 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 	s.receiptData(o, d)
 	s.manualData(o, d)
 	m := notify.Message{To: o.Email, Lang: o.Lang, Template: mailReceived, Data: d}
-	var res placeResult
 	msg, outboxed, err := s.encode(ctx, m)
 	if err != nil {
 		return Order{}, false, fmt.Errorf("order %s: %w", o.Number, err)
 	}
+	job := &placeJob{ctx: ctx, pc: pc, o: o, in: in, userID: userID, msg: msg}
+	var out placeOutcome
 	if outboxed {
-		res, err = s.writeOrder(ctx, s.db, pc, o, in, userID, msg)
+		out = s.placer.place(job)
+		err = out.Err
 	} else {
 		err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-			var err error
-			if res, err = s.writeOrder(ctx, tx, pc, o, in, userID, nil); err != nil || res.Placed == 0 {
+			outs, err := s.writeOrders(ctx, tx, []*placeJob{job})
+			if err != nil {
 				return err
+			}
+			if out = outs[0]; !out.CartOK || !out.Taken {
+				return nil // nothing written
 			}
 			if err := s.mail.Enqueue(ctx, tx, m); err != nil {
 				return fmt.Errorf("order %s: enqueue %s: %w", o.Number, mailReceived, err)
@@ -156,14 +162,13 @@ func (s *Service) place(ctx context.Context, token string, userID int64, in Chec
 			return nil
 		})
 	}
-	var pqErr *pq.Error
 	switch {
-	case errors.As(err, &pqErr) && pqErr.Code == errSoldOutState:
-		return Order{}, false, s.soldOut(ctx, pc.Lines)
 	case err != nil:
 		return Order{}, false, err
-	case res.Placed == 0:
+	case !out.CartOK:
 		return Order{}, false, nil // the cart changed: read it again
+	case !out.Taken:
+		return Order{}, false, s.soldOut(ctx, pc.Lines)
 	}
 	s.notify.cartChanged(cartKey(token, userID), true)
 	return o, true, nil
@@ -318,138 +323,284 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 	return pc, nil
 }
 
-// placeSQL writes a whole order in one statement, all of it or nothing:
+// placeSQL writes the orders of a batch of checkouts (one or more) in one statement;
+// each order all of it or nothing, independently of the others:
 //
 //   - later: the triggers leave their notifications to the caller (notifier), so the
 //     commit does not queue on the notifying transactions of other checkouts;
-//   - cart: the cart row is locked, and kept only if its version ($52, xmin) is the
-//     one read: under READ COMMITTED the lock waits for a change in progress and then
-//     checks the row as that change left it; a changed cart writes nothing;
-//   - taken: take_stock (migrations/00015) takes each line's quantity ($41, $42: ids
-//     and quantities) where the stock (as the checkout before this one left it) has
-//     it, one UPDATE by primary key per line in variant-id order, so concurrent
-//     checkouts cannot deadlock and none reads the other variants' pages (a join here
-//     was planned as a scan of the whole variants table, on which checkouts of a
-//     campaign queued for each other's page locks);
-//   - then (o waits for taken: its condition reads taken's count) the order with its id
-//     and number ($53, $1, read beforehand), its line snapshots and reservations
-//     (arrays indexed by line), its "placed" and "email_queued" events, a logged-in
-//     shopper's consent ($47 NULL: none), the email ($54: the outbox message, NULL when
-//     the caller enqueues it in its transaction), and the emptied cart remembering the
-//     order; $55 and $56 are its delivery method and pickup point;
-//   - a line short of stock makes checkout_sold_out() raise SQLSTATE LB409, and
-//     nothing of the statement stays.
+//   - ord: the orders, one row per checkout, k its place in the batch (arrays $1–$34,
+//     indexed by order; 0 and ” stand for none in the nullable ones);
+//   - cart: the carts still at the version read ($28, xmin) are locked, in id order;
+//     under READ COMMITTED the lock waits for a change in progress and then checks
+//     the row as that change left it; a changed cart writes nothing for its order;
+//   - taken: take_stock_orders (migrations/00020) locks the variants of those orders
+//     in id order (concurrent statements cannot deadlock), then takes each order's
+//     lines ($35 its k, $37 variant, $49 quantity) whole or not at all, in batch order;
+//   - o: the orders taken, with the ids and numbers read beforehand, then their line
+//     snapshots and reservations (arrays $35–$52, one element per line, the lines of
+//     an order together), their "placed" and "email_queued" events, a logged-in
+//     shopper's consent, the email (the outbox message; ” when the caller enqueues it
+//     in its transaction), and the emptied carts remembering their orders.
 //
-// The stock comes first although the variants then stay locked while the rest is
-// written: measured in `make bench`, checkouts queued on the variants before writing
-// anything went faster than ones that wrote first and queued with their rows written
-// (1,111 against about 935 orders a second).
-//
-// It returns placed: 1 when the order was written, 0 when the cart had changed.
+// It returns, per order k, whether its cart was still the one read and whether its
+// stock was taken (and so the order written).
 const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit', 'on', true)),
+	ord AS MATERIALIZED (
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::order_status[], $4::payment_method[], $5::bigint[],
+			$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+			$14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[],
+			$21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::bigint[], $28::text[],
+			$29::text[], $30::bigint[], $31::text[], $32::text[], $33::text[], $34::text[])
+		WITH ORDINALITY AS x(id, number, status, method, user_id, email, name, phone, lang, department, city,
+			address, notes, currency, subtotal, tax, shipping, donation, total, expires_at, created_at,
+			policy_version, policy_at, policy_ip, delivery, pickup_point, cart_id, cart_version, message,
+			consent_user, consent_version, consent_ip, placed_detail, email_detail, k)),
 	cart AS (
-		SELECT id FROM carts WHERE id = $51 AND xmin = $52::text::xid AND EXISTS (SELECT 1 FROM later) FOR UPDATE),
-	taken AS (SELECT take_stock($41::bigint[], $42::int[]) AS lines FROM cart),
+		SELECT ord.k FROM ord JOIN carts c ON c.id = ord.cart_id AND c.xmin = ord.cart_version::xid
+		WHERE EXISTS (SELECT 1 FROM later) ORDER BY c.id FOR UPDATE OF c),
+	taken AS (
+		SELECT take_stock_orders($35::int[], $37::bigint[], $49::int[],
+			ARRAY(SELECT EXISTS (SELECT 1 FROM cart WHERE cart.k = ord.k) FROM ord ORDER BY ord.k)) AS ks),
 	o AS (
 		INSERT INTO orders (id, number, status, payment_method, user_id, email, name, phone, lang, department, city,
 			address_line, notes, currency, subtotal_minor, tax_minor, shipping_minor, donation_minor, total_minor,
 			expires_at, created_at, updated_at, policy_version, policy_accepted_at, policy_ip, delivery_method,
 			pickup_point)
 		OVERRIDING SYSTEM VALUE
-		SELECT $53, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $20,
-			$21, $22, $23, $55, $56 FROM cart WHERE (SELECT lines FROM taken) >= 0
+		SELECT id, number, status, method, NULLIF(user_id, 0), email, name, phone, lang, department, city, address,
+			notes, currency, subtotal, tax, shipping, donation, total, NULLIF(expires_at, '')::timestamptz,
+			created_at::timestamptz, created_at::timestamptz, policy_version, NULLIF(policy_at, '')::timestamptz,
+			policy_ip, delivery, pickup_point
+		FROM ord WHERE k = ANY ((SELECT ks FROM taken)::int[]) ORDER BY k
 		RETURNING id),
+	won AS (SELECT ord.* FROM ord JOIN o ON o.id = ord.id),
 	l AS (
 		INSERT INTO order_lines (order_id, line_no, variant_id, product_id, workshop_id, workshop_name,
 			product_slug, title_es, title_en, sku, size, color_es, color_en, unit_minor, quantity, tax_class,
 			tax_minor, line_total_minor)
-		SELECT o.id, x.* FROM o, unnest($24::int[], $25::bigint[], $26::bigint[], $27::bigint[], $28::text[],
-			$29::text[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::bigint[],
-			$37::int[], $38::tax_class[], $39::bigint[], $40::bigint[]) AS x
-		RETURNING 1),
+		SELECT p.id, x.line_no, x.variant, x.product, x.workshop, x.wname, x.slug, x.tes, x.ten, x.sku, x.size,
+			x.ces, x.cen, x.unit, x.qty, x.class, x.tax, x.total
+		FROM unnest($35::int[], $36::int[], $37::bigint[], $38::bigint[], $39::bigint[], $40::text[], $41::text[],
+			$42::text[], $43::text[], $44::text[], $45::text[], $46::text[], $47::text[], $48::bigint[], $49::int[],
+			$50::tax_class[], $51::bigint[], $52::bigint[])
+			AS x(k, line_no, variant, product, workshop, wname, slug, tes, ten, sku, size, ces, cen, unit, qty, class,
+				tax, total)
+		JOIN won p ON p.k = x.k),
 	r AS (
 		INSERT INTO stock_reservations (order_id, variant_id, quantity, expires_at)
-		SELECT o.id, x.v, x.q, $19::timestamptz FROM o, unnest($25::bigint[], $37::int[]) AS x(v, q)
-		RETURNING 1),
+		SELECT p.id, x.v, x.q, NULLIF(p.expires_at, '')::timestamptz
+		FROM unnest($35::int[], $37::bigint[], $49::int[]) AS x(k, v, q) JOIN won p ON p.k = x.k),
 	e AS (
 		INSERT INTO order_events (order_id, at, kind, actor, detail)
-		SELECT o.id, $20, ev.kind, ev.actor, ev.detail FROM o,
-			(VALUES (1, $43::text, 'shopper', $44::text), (2, $45::text, 'system', $46::text)) AS ev(n, kind, actor, detail)
-		ORDER BY ev.n
-		RETURNING 1),
+		SELECT p.id, p.created_at::timestamptz, ev.kind, ev.actor, ev.detail
+		FROM won p CROSS JOIN LATERAL (VALUES (1, $53::text, 'shopper', p.placed_detail),
+			(2, $54::text, 'system', p.email_detail)) AS ev(n, kind, actor, detail)
+		ORDER BY p.k, ev.n),
 	consent AS (
 		INSERT INTO consents (user_id, what, policy_version, accepted_at, ip)
-		SELECT $47::bigint, $48, $49, $20, $50 FROM o WHERE $47::bigint IS NOT NULL
-		RETURNING 1),
+		SELECT p.consent_user, $55, p.consent_version, p.created_at::timestamptz, p.consent_ip
+		FROM won p WHERE p.consent_user <> 0),
 	mail AS (
-		INSERT INTO email_outbox (message) SELECT $54::json FROM o WHERE $54::json IS NOT NULL
-		RETURNING 1),
-	emptied AS (DELETE FROM cart_lines WHERE cart_id = $51 AND EXISTS (SELECT 1 FROM o) RETURNING 1),
+		INSERT INTO email_outbox (message) SELECT p.message::json FROM won p WHERE p.message <> '' ORDER BY p.k),
+	emptied AS (DELETE FROM cart_lines WHERE cart_id = ANY (ARRAY(SELECT cart_id FROM won))),
 	placed AS (
-		UPDATE carts SET placed_order_id = o.id, placed_at = $20, updated_at = $20 FROM o WHERE carts.id = $51
-		RETURNING 1),
-	written AS (
-		SELECT (SELECT count(*) FROM o) AS orders, (SELECT count(*) FROM l) + (SELECT count(*) FROM r)
-			+ (SELECT count(*) FROM e) + (SELECT count(*) FROM consent) + (SELECT count(*) FROM mail)
-			+ (SELECT count(*) FROM emptied) + (SELECT count(*) FROM placed) AS rows)
-	SELECT w.orders AS placed, CASE WHEN w.orders = 0 OR (SELECT lines FROM taken) = cardinality($41::bigint[])
-		THEN true ELSE checkout_sold_out() END AS ok
-	FROM written w`
+		UPDATE carts SET placed_order_id = p.id, placed_at = p.created_at::timestamptz,
+			updated_at = p.created_at::timestamptz
+		FROM won p WHERE carts.id = p.cart_id)
+	SELECT ord.k, EXISTS (SELECT 1 FROM cart WHERE cart.k = ord.k) AS cart_ok,
+		ord.k = ANY ((SELECT ks FROM taken)::int[]) AS taken
+	FROM ord ORDER BY ord.k`
 
-// errSoldOutState is the SQLSTATE of checkout_sold_out() (migrations/00013).
-const errSoldOutState = "LB409"
-
-// placeResult is what placeSQL returns.
-type placeResult struct {
-	Placed int  `db:"placed"`
-	OK     bool `db:"ok"`
+// placeJob is a checkout's order waiting to be written.
+type placeJob struct {
+	ctx    context.Context // the shopper's request: a job whose request ended before its batch is not written
+	pc     placingCart
+	o      Order
+	in     CheckoutInput
+	userID int64
+	msg    []byte // the outbox message of its email, or nil (the caller enqueues it)
+	done   chan placeOutcome
 }
 
-// writeOrder runs placeSQL for o, made from the cart pc; msg is the outbox message of
-// its email, or nil.
-func (s *Service) writeOrder(ctx context.Context, q db.Querier, pc placingCart, o Order, in CheckoutInput, userID int64, msg []byte) (placeResult, error) {
-	var policy, policyIP string
-	var policyAt *time.Time
-	var consentUser *int64
-	switch {
-	case in.AcceptPolicy && userID == 0:
-		policy, policyAt, policyIP = in.PolicyVersion, &o.CreatedAt, in.IP
-	case in.AcceptPolicy:
-		consentUser = &userID // a user's consent is kept in their consents, a guest's on the order
+// placeOutcome is what became of a placeJob.
+type placeOutcome struct {
+	CartOK bool // the cart was still the one read; false: nothing was written, read it again
+	Taken  bool // every line's stock was taken and the order written
+	Err    error
+}
+
+// placeRow is a row of placeSQL's answer.
+type placeRow struct {
+	K      int  `db:"k"`
+	CartOK bool `db:"cart_ok"`
+	Taken  bool `db:"taken"`
+}
+
+// placeBatchMax is the most checkouts one statement writes; placeTimeout bounds it.
+const (
+	placeBatchMax = 64
+	placeTimeout  = 30 * time.Second
+)
+
+// placer writes the outboxed checkouts of this process: a checkout that arrives while
+// no statement is writing is written at once, alone; the ones that arrive while one is
+// writing wait for it and are written together by the next (at most placeBatchMax),
+// in one statement and one commit. Under load PostgreSQL then starts, locks, checks
+// and commits once for many orders instead of once for each; a quiet store waits for
+// nothing. Each order is still all or nothing (placeSQL), and one order's error cannot
+// fail the others: a batch that fails is written again one checkout at a time.
+type placer struct {
+	s     *Service
+	mu    sync.Mutex
+	queue []*placeJob
+	busy  bool
+}
+
+// place queues j and waits for its outcome.
+func (p *placer) place(j *placeJob) placeOutcome {
+	j.done = make(chan placeOutcome, 1)
+	p.mu.Lock()
+	p.queue = append(p.queue, j)
+	if !p.busy {
+		p.busy = true
+		go p.run()
 	}
-	n := len(o.Lines)
-	lineNo, qty := make([]int64, n), make([]int64, n)
-	variant, product, workshop, unit, tax, total := make([]int64, n), make([]int64, n), make([]int64, n),
-		make([]int64, n), make([]int64, n), make([]int64, n)
-	wname, slug, tes, ten, sku, size, ces, cen, class := make([]string, n), make([]string, n), make([]string, n),
-		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	for i, l := range o.Lines {
-		lineNo[i], variant[i], product[i], workshop[i], wname[i] = int64(l.LineNo), l.VariantID, l.ProductID, l.WorkshopID, l.WorkshopName
-		slug[i], tes[i], ten[i], sku[i], size[i], ces[i], cen[i] = l.ProductSlug, l.TitleES, l.TitleEN, l.SKU, l.Size, l.ColorES, l.ColorEN
-		unit[i], qty[i], class[i], tax[i], total[i] = l.UnitMinor, int64(l.Quantity), string(l.TaxClass), l.TaxMinor, l.TotalMinor
+	p.mu.Unlock()
+	return <-j.done
+}
+
+// run writes batches until the queue is empty.
+func (p *placer) run() {
+	for {
+		p.mu.Lock()
+		var batch []*placeJob
+		for len(p.queue) > 0 && len(batch) < placeBatchMax {
+			j := p.queue[0]
+			p.queue[0] = nil
+			p.queue = p.queue[1:]
+			if err := j.ctx.Err(); err != nil {
+				j.done <- placeOutcome{Err: err}
+				continue
+			}
+			batch = append(batch, j)
+		}
+		if len(batch) == 0 {
+			p.busy = false
+			p.queue = nil
+			p.mu.Unlock()
+			return
+		}
+		p.mu.Unlock()
+		p.write(batch)
 	}
-	var outbox *string
-	if msg != nil {
-		m := string(msg)
-		outbox = &m
+}
+
+// write writes batch and hands every job its outcome.
+func (p *placer) write(batch []*placeJob) {
+	ctx, cancel := context.WithTimeout(context.Background(), placeTimeout)
+	defer cancel()
+	outs, err := p.s.writeOrders(ctx, p.s.db, batch)
+	if err != nil && len(batch) > 1 {
+		for _, j := range batch {
+			outs, err := p.s.writeOrders(ctx, p.s.db, []*placeJob{j})
+			if err != nil {
+				j.done <- placeOutcome{Err: err}
+			} else {
+				j.done <- outs[0]
+			}
+		}
+		return
 	}
-	var res placeResult
+	for i, j := range batch {
+		if err != nil {
+			j.done <- placeOutcome{Err: err}
+		} else {
+			j.done <- outs[i]
+		}
+	}
+}
+
+// writeOrders runs placeSQL for the jobs and returns their outcomes, in their order.
+func (s *Service) writeOrders(ctx context.Context, q db.Querier, jobs []*placeJob) ([]placeOutcome, error) {
+	n := len(jobs)
+	var (
+		id, user, subtotal, tax, shipping, donation, total, cartID, consentUser = make([]int64, n),
+			make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n),
+			make([]int64, n), make([]int64, n), make([]int64, n)
+		number, status, method, email, name, phone, lang, dept, city, addr, notes, currency = make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n)
+		expires, created, policy, policyAt, policyIP, delivery, pickup, version, message = make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n)
+		consentVersion, consentIP, placedDetail, emailDetail = make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n)
+		lk, lineNo, variant, product, workshop, unit, qty, ltax, ltotal []int64
+		wname, slug, tes, ten, sku, size, ces, cen, class               []string
+	)
+	stamp := func(t time.Time) string { return string(pq.FormatTimestamp(t)) }
+	for i, j := range jobs {
+		o, in := j.o, j.in
+		id[i], number[i], status[i], method[i], email[i], name[i] = o.ID, o.Number, string(o.Status), string(o.Method), o.Email, o.Name
+		if o.UserID != nil {
+			user[i] = *o.UserID
+		}
+		phone[i], lang[i], dept[i], city[i], addr[i], notes[i] = o.Phone, o.Lang, o.Department, o.City, o.Address, o.Notes
+		currency[i], subtotal[i], tax[i], shipping[i], donation[i], total[i] = o.Currency, o.Subtotal, o.Tax, o.Shipping, o.Donation, o.Total
+		if o.ExpiresAt != nil {
+			expires[i] = stamp(*o.ExpiresAt)
+		}
+		created[i] = stamp(o.CreatedAt)
+		switch {
+		case in.AcceptPolicy && j.userID == 0:
+			policy[i], policyAt[i], policyIP[i] = in.PolicyVersion, created[i], in.IP // a guest's consent is kept on the order
+		case in.AcceptPolicy:
+			consentUser[i] = j.userID // a user's in their consents
+		}
+		consentVersion[i], consentIP[i] = in.PolicyVersion, in.IP
+		delivery[i], pickup[i], cartID[i], version[i] = string(o.Delivery), o.PickupPoint, j.pc.ID, j.pc.Version
+		message[i] = string(j.msg)
+		placedDetail[i], emailDetail[i] = string(o.Method), mailReceived+" → "+o.Email
+		for _, l := range o.Lines {
+			lk, lineNo, variant, product, workshop = append(lk, int64(i+1)), append(lineNo, int64(l.LineNo)),
+				append(variant, l.VariantID), append(product, l.ProductID), append(workshop, l.WorkshopID)
+			wname, slug, tes, ten, sku, size, ces, cen = append(wname, l.WorkshopName), append(slug, l.ProductSlug),
+				append(tes, l.TitleES), append(ten, l.TitleEN), append(sku, l.SKU), append(size, l.Size),
+				append(ces, l.ColorES), append(cen, l.ColorEN)
+			unit, qty, class, ltax, ltotal = append(unit, l.UnitMinor), append(qty, int64(l.Quantity)),
+				append(class, string(l.TaxClass)), append(ltax, l.TaxMinor), append(ltotal, l.TotalMinor)
+		}
+	}
+	var rows []placeRow
 	p, err := s.stmts.On(ctx, q, placeSQL)
 	if err == nil {
-		err = p.GetContext(ctx, &res, o.Number, o.Status, o.Method, o.UserID, o.Email, o.Name, o.Phone, o.Lang,
-			o.Department, o.City, o.Address, o.Notes, o.Currency, o.Subtotal, o.Tax, o.Shipping, o.Donation, o.Total,
-			o.ExpiresAt, o.CreatedAt, policy, policyAt, policyIP,
-			pq.Array(lineNo), pq.Array(variant), pq.Array(product), pq.Array(workshop), pq.Array(wname), pq.Array(slug),
-			pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size), pq.Array(ces), pq.Array(cen), pq.Array(unit),
-			pq.Array(qty), pq.Array(class), pq.Array(tax), pq.Array(total), pq.Array(variant), pq.Array(qty),
-			string(EventPlaced), string(o.Method), string(EventEmailQueued), mailReceived+" → "+o.Email,
-			consentUser, consentDataPolicy, in.PolicyVersion, in.IP, pc.ID, pc.Version, o.ID, outbox,
-			string(o.Delivery), o.PickupPoint)
+		err = p.SelectContext(ctx, &rows, pq.Array(id), pq.Array(number), pq.Array(status), pq.Array(method),
+			pq.Array(user), pq.Array(email), pq.Array(name), pq.Array(phone), pq.Array(lang), pq.Array(dept),
+			pq.Array(city), pq.Array(addr), pq.Array(notes), pq.Array(currency), pq.Array(subtotal), pq.Array(tax),
+			pq.Array(shipping), pq.Array(donation), pq.Array(total), pq.Array(expires), pq.Array(created),
+			pq.Array(policy), pq.Array(policyAt), pq.Array(policyIP), pq.Array(delivery), pq.Array(pickup),
+			pq.Array(cartID), pq.Array(version), pq.Array(message), pq.Array(consentUser), pq.Array(consentVersion),
+			pq.Array(consentIP), pq.Array(placedDetail), pq.Array(emailDetail),
+			pq.Array(lk), pq.Array(lineNo), pq.Array(variant), pq.Array(product), pq.Array(workshop), pq.Array(wname),
+			pq.Array(slug), pq.Array(tes), pq.Array(ten), pq.Array(sku), pq.Array(size), pq.Array(ces), pq.Array(cen),
+			pq.Array(unit), pq.Array(qty), pq.Array(class), pq.Array(ltax), pq.Array(ltotal),
+			string(EventPlaced), string(EventEmailQueued), consentDataPolicy)
+	}
+	if err == nil && len(rows) != n {
+		err = fmt.Errorf("%d rows for %d orders", len(rows), n)
 	}
 	if err != nil {
-		return placeResult{}, fmt.Errorf("write order %s: %w", o.Number, db.Translate(err))
+		return nil, fmt.Errorf("write %d orders (first %s): %w", n, jobs[0].o.Number, db.Translate(err))
 	}
-	return res, nil
+	outs := make([]placeOutcome, n)
+	for _, r := range rows {
+		if r.K < 1 || r.K > n {
+			return nil, fmt.Errorf("write orders: order %d of %d", r.K, n)
+		}
+		outs[r.K-1] = placeOutcome{CartOK: r.CartOK, Taken: r.Taken}
+	}
+	return outs, nil
 }
 
 // soldOut is the refusal of lines whose stock ran out between the read and the write,

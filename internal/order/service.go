@@ -71,6 +71,7 @@ type Service struct {
 	opts   Options
 	stmts  *db.Statements // the cart's and checkout's hot statements, prepared per connection
 	notify *notifier      // the checkout's notifications, sent after its commit
+	placer *placer        // writes the checkouts of this process, together under load
 }
 
 // New returns a Service on the pool.
@@ -107,8 +108,9 @@ func New(conn *sqlx.DB, mail notify.Enqueuer, opts Options) *Service {
 		opts.Ledger = ledger.New(conn, ledger.Options{Currency: opts.Currency, Now: opts.Now})
 	}
 	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
-	return &Service{db: conn, mail: mail, opts: opts, stmts: db.NewStatements(conn),
-		notify: &notifier{db: conn}}
+	s := &Service{db: conn, mail: mail, opts: opts, stmts: db.NewStatements(conn), notify: &notifier{db: conn}}
+	s.placer = &placer{s: s}
+	return s
 }
 
 // Options returns the effective options (donation choices, methods, shipping table).
