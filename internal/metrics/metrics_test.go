@@ -269,9 +269,13 @@ func TestJobsAndEmailFailures(t *testing.T) {
 		defer cancel()
 		_ = q.Stop(sctx)
 	})
-	waitFor(t, "the failed attempt counted", func() bool {
-		v, _ := value(scrapeOwn(), "libres_email_failures_total", map[string]string{"kind": "retried"})
-		return v >= 1
+	// The failure is counted when the send fails; River records the job's new state a
+	// moment later (its completer writes states in batches), so wait for both.
+	waitFor(t, "the failed attempt counted and the job retryable", func() bool {
+		fams := scrapeOwn()
+		v, _ := value(fams, "libres_email_failures_total", map[string]string{"kind": "retried"})
+		r, _ := value(fams, "libres_jobs", map[string]string{"queue": notify.QueueName, "state": "retryable"})
+		return v >= 1 && r == 1
 	})
 	fams = scrapeOwn()
 	if v, _ := value(fams, "libres_jobs", map[string]string{"queue": notify.QueueName, "state": "retryable"}); v != 1 {

@@ -332,7 +332,9 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 //     indexed by order; 0 and ” stand for none in the nullable ones);
 //   - cart: the carts still at the version read ($28, xmin) are locked, in id order;
 //     under READ COMMITTED the lock waits for a change in progress and then checks
-//     the row as that change left it; a changed cart writes nothing for its order;
+//     the row as that change left it; a changed cart writes nothing for its order. A
+//     cart submitted twice into one batch (a double click) counts once, for its first
+//     checkout: the others are told it changed, read it again and find the order;
 //   - taken: take_stock_orders (migrations/00020) locks the variants of those orders
 //     in id order (concurrent statements cannot deadlock), then takes each order's
 //     lines ($35 its k, $37 variant, $49 quantity) whole or not at all, in batch order;
@@ -346,7 +348,7 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 // stock was taken (and so the order written).
 const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit', 'on', true)),
 	ord AS MATERIALIZED (
-		SELECT * FROM unnest($1::bigint[], $2::text[], $3::order_status[], $4::payment_method[], $5::bigint[],
+		SELECT x.*, x.k = min(x.k) OVER (PARTITION BY x.cart_id) AS first FROM unnest($1::bigint[], $2::text[], $3::order_status[], $4::payment_method[], $5::bigint[],
 			$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
 			$14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[],
 			$21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::bigint[], $28::text[],
@@ -357,7 +359,7 @@ const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit',
 			consent_user, consent_version, consent_ip, placed_detail, email_detail, k)),
 	cart AS (
 		SELECT ord.k FROM ord JOIN carts c ON c.id = ord.cart_id AND c.xmin = ord.cart_version::xid
-		WHERE EXISTS (SELECT 1 FROM later) ORDER BY c.id FOR UPDATE OF c),
+		WHERE ord.first AND EXISTS (SELECT 1 FROM later) ORDER BY c.id FOR UPDATE OF c),
 	taken AS (
 		SELECT take_stock_orders($35::int[], $37::bigint[], $49::int[],
 			ARRAY(SELECT EXISTS (SELECT 1 FROM cart WHERE cart.k = ord.k) FROM ord ORDER BY ord.k)) AS ks),

@@ -142,3 +142,32 @@ func TestPlacerSkipsEndedRequests(t *testing.T) {
 		t.Fatalf("%d orders, stock %d: want nothing written", n, f.stock(t, v))
 	}
 }
+
+// One cart submitted three times into the same batch (a triple click) makes one order:
+// the first submit's; the others are told the cart changed, and Place then finds the
+// order it became.
+func TestPlaceBatchOneOrderPerCart(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.withQueue(t, "")
+	v := f.variant(t, 100_000_00, 10, "standard")
+	tok := f.cart(t, "2", v)
+	jobs := []*placeJob{f.job(t, ctx, tok), f.job(t, ctx, tok), f.job(t, ctx, tok)}
+	outs, err := f.svc.writeOrders(ctx, f.db, jobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []placeOutcome{{CartOK: true, Taken: true}, {}, {}}
+	for i := range want {
+		if outs[i] != want[i] {
+			t.Errorf("submit %d: %+v, want %+v", i+1, outs[i], want[i])
+		}
+	}
+	if n := f.count(t, `SELECT count(*) FROM orders`); n != 1 || f.stock(t, v) != 8 {
+		t.Fatalf("%d orders, stock %d: want 1 and 8", n, f.stock(t, v))
+	}
+	o, err := f.svc.Place(ctx, tok, 0, input(payment.MethodTransfer))
+	if err != nil || o.ID != jobs[0].o.ID {
+		t.Fatalf("submit again: %v, order %d, want %d", err, o.ID, jobs[0].o.ID)
+	}
+}
