@@ -9,7 +9,9 @@
 -- qty[i] units of variant ids[i]; eligible[k] says whether order k may be taken (its
 -- cart was still the one read). It first locks every variant of the eligible orders,
 -- in variant-id order (as take_stock: concurrent statements cannot wait for each other
--- in a circle), then walks the orders in ascending k: an order whose every line has
+-- in a circle), FOR NO KEY UPDATE: the lock an UPDATE of the stock takes, which lets
+-- other transactions insert rows that refer to the variant (an add to cart's line)
+-- while the batch runs, then walks the orders in ascending k: an order whose every line has
 -- its quantity in what the stock still holds (after the orders before it) is taken
 -- whole, an order short of any line takes nothing, and the ones after it go on. Each
 -- variant is then updated once, by its primary key, with the sum taken from it. It
@@ -34,7 +36,7 @@ DECLARE
 BEGIN
     want := ARRAY(SELECT DISTINCT ids[x.n] FROM generate_subscripts(ids, 1) AS x(n)
         WHERE eligible[korder[x.n]]);
-    FOR r IN SELECT v.id, v.stock_on_hand FROM variants v WHERE v.id = ANY (want) ORDER BY v.id FOR UPDATE LOOP
+    FOR r IN SELECT v.id, v.stock_on_hand FROM variants v WHERE v.id = ANY (want) ORDER BY v.id FOR NO KEY UPDATE LOOP
         vid := vid || r.id;
         vstock := vstock || r.stock_on_hand;
         vtake := vtake || 0;

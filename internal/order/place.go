@@ -330,11 +330,12 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 //     commit does not queue on the notifying transactions of other checkouts;
 //   - ord: the orders, one row per checkout, k its place in the batch (arrays $1–$34,
 //     indexed by order; 0 and ” stand for none in the nullable ones);
-//   - cart: the carts still at the version read ($28, xmin) are locked, in id order;
-//     under READ COMMITTED the lock waits for a change in progress and then checks
-//     the row as that change left it; a changed cart writes nothing for its order. A
-//     cart submitted twice into one batch (a double click) counts once, for its first
-//     checkout: the others are told it changed, read it again and find the order;
+//   - locked, cart: the carts still at the version read ($28, xmin) are locked, in id
+//     order; under READ COMMITTED the lock waits for a change in progress and then
+//     checks the row as that change left it; a changed cart writes nothing for its
+//     order. A cart submitted twice into one batch (a double click) counts once, for
+//     its first checkout that read the cart as it is: the others are told it changed,
+//     read it again and find the order;
 //   - taken: take_stock_orders (migrations/00020) locks the variants of those orders
 //     in id order (concurrent statements cannot deadlock), then takes each order's
 //     lines ($35 its k, $37 variant, $49 quantity) whole or not at all, in batch order;
@@ -348,7 +349,7 @@ func (s *Service) readPlacing(ctx context.Context, token string, userID int64) (
 // stock was taken (and so the order written).
 const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit', 'on', true)),
 	ord AS MATERIALIZED (
-		SELECT x.*, x.k = min(x.k) OVER (PARTITION BY x.cart_id) AS first FROM unnest($1::bigint[], $2::text[], $3::order_status[], $4::payment_method[], $5::bigint[],
+		SELECT * FROM unnest($1::bigint[], $2::text[], $3::order_status[], $4::payment_method[], $5::bigint[],
 			$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
 			$14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::text[],
 			$21::text[], $22::text[], $23::text[], $24::text[], $25::text[], $26::text[], $27::bigint[], $28::text[],
@@ -357,9 +358,10 @@ const placeSQL = `WITH later AS (SELECT set_config('libres.notify_after_commit',
 			address, notes, currency, subtotal, tax, shipping, donation, total, expires_at, created_at,
 			policy_version, policy_at, policy_ip, delivery, pickup_point, cart_id, cart_version, message,
 			consent_user, consent_version, consent_ip, placed_detail, email_detail, k)),
-	cart AS (
-		SELECT ord.k FROM ord JOIN carts c ON c.id = ord.cart_id AND c.xmin = ord.cart_version::xid
-		WHERE ord.first AND EXISTS (SELECT 1 FROM later) ORDER BY c.id FOR UPDATE OF c),
+	locked AS (
+		SELECT ord.k, c.id FROM ord JOIN carts c ON c.id = ord.cart_id AND c.xmin = ord.cart_version::xid
+		WHERE EXISTS (SELECT 1 FROM later) ORDER BY c.id FOR UPDATE OF c),
+	cart AS (SELECT min(k) AS k FROM locked GROUP BY id),
 	taken AS (
 		SELECT take_stock_orders($35::int[], $37::bigint[], $49::int[],
 			ARRAY(SELECT EXISTS (SELECT 1 FROM cart WHERE cart.k = ord.k) FROM ord ORDER BY ord.k)) AS ks),
@@ -473,7 +475,14 @@ func (p *placer) place(j *placeJob) placeOutcome {
 		go p.run()
 	}
 	p.mu.Unlock()
-	return <-j.done
+	select {
+	case out := <-j.done:
+		return out
+	case <-j.ctx.Done():
+		// The shopper's request ended: the order may still be written (a retry finds
+		// it, replay); done is buffered, so the writer never waits for this reader.
+		return placeOutcome{Err: j.ctx.Err()}
+	}
 }
 
 // run writes batches until the queue is empty.
@@ -504,11 +513,13 @@ func (p *placer) run() {
 // write writes batch and hands every job its outcome.
 func (p *placer) write(batch []*placeJob) {
 	ctx, cancel := context.WithTimeout(context.Background(), placeTimeout)
-	defer cancel()
 	outs, err := p.s.writeOrders(ctx, p.s.db, batch)
+	cancel()
 	if err != nil && len(batch) > 1 {
 		for _, j := range batch {
+			ctx, cancel := context.WithTimeout(context.Background(), placeTimeout)
 			outs, err := p.s.writeOrders(ctx, p.s.db, []*placeJob{j})
+			cancel()
 			if err != nil {
 				j.done <- placeOutcome{Err: err}
 			} else {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/libres/storefront/internal/notify"
 	"github.com/libres/storefront/internal/payment"
@@ -169,5 +170,54 @@ func TestPlaceBatchOneOrderPerCart(t *testing.T) {
 	o, err := f.svc.Place(ctx, tok, 0, input(payment.MethodTransfer))
 	if err != nil || o.ID != jobs[0].o.ID {
 		t.Fatalf("submit again: %v, order %d, want %d", err, o.ID, jobs[0].o.ID)
+	}
+}
+
+// Two submits of one cart in a batch, the first made before the cart changed: the one
+// that read the cart as it is now places it (with the line added since).
+func TestPlaceBatchCartReadLastWins(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.withQueue(t, "")
+	a, b := f.variant(t, 100_000_00, 10, "standard"), f.variant(t, 50_000_00, 10, "standard")
+	tok := f.cart(t, "1", a)
+	stale := f.job(t, ctx, tok)
+	if _, _, err := f.svc.Add(ctx, tok, 0, b, "1"); err != nil {
+		t.Fatal(err)
+	}
+	fresh := f.job(t, ctx, tok)
+	outs, err := f.svc.writeOrders(ctx, f.db, []*placeJob{stale, fresh})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs[0] != (placeOutcome{}) || outs[1] != (placeOutcome{CartOK: true, Taken: true}) {
+		t.Fatalf("outcomes %+v, want the stale submit told its cart changed and the fresh one placed", outs)
+	}
+	if n := f.count(t, `SELECT count(*) FROM order_lines WHERE order_id = $1`, fresh.o.ID); n != 2 {
+		t.Fatalf("order has %d lines, want 2", n)
+	}
+}
+
+// While a checkout statement holds a variant's stock, another shopper can still put
+// that variant in a cart (the stock is locked as an UPDATE locks it, not against the
+// rows that refer to the variant).
+func TestPlaceBatchLeavesAddToCartFree(t *testing.T) {
+	f := newFixture(t)
+	v := f.variant(t, 100_000_00, 10, "standard")
+	tx, err := f.db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var took []byte
+	if err := tx.Get(&took, `SELECT take_stock_orders('{1}', ARRAY[$1::bigint], '{1}', '{t}')::text`, v); err != nil {
+		t.Fatal(err)
+	}
+	// Blocked, the add would wait until the transaction above ends: the deadline only
+	// turns that wait into a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, _, err := f.svc.Add(ctx, "", 0, v, "1"); err != nil {
+		t.Fatalf("add to cart while a checkout holds the variant: %v", err)
 	}
 }
