@@ -591,6 +591,40 @@ func TestDeleteStaleCarts(t *testing.T) {
 	}
 }
 
+// TestDeleteStaleCartsSkipsCartsBeingCheckedOut: a stale cart locked by a checkout in
+// progress is left for the next sweep (the sweep neither waits for it nor deletes it);
+// the other stale carts go.
+func TestDeleteStaleCartsSkipsCartsBeingCheckedOut(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	v := f.variant(t, 50_000_00, 5, "standard")
+	busy, idle := f.cart(t, "1", v), f.cart(t, "1", v)
+	f.clock.Add(StaleCartAge + time.Hour)
+	tx, err := f.db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.Exec(`SELECT id FROM carts WHERE token_hash = $1 FOR UPDATE`, hashToken(busy)); err != nil {
+		t.Fatal(err)
+	}
+	// Waiting for the lock would last until the transaction ends: the deadline only
+	// turns that wait into a failure.
+	dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	n, err := f.svc.DeleteStaleCarts(dctx)
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteStaleCarts = %d, %v; want the idle cart only", n, err)
+	}
+	_ = tx.Rollback()
+	if c, _ := f.svc.Cart(ctx, idle, 0); len(c.Lines) != 0 {
+		t.Errorf("the idle stale cart still has %d lines", len(c.Lines))
+	}
+	if c, _ := f.svc.Cart(ctx, busy, 0); len(c.Lines) != 1 {
+		t.Errorf("the cart being checked out lost its line")
+	}
+}
+
 // TestPlaceChecksTheTotalShown: a total other than the one the shopper confirmed places
 // nothing and takes no stock; the right one places the order, and the order Place returns
 // is the one stored (lines, number, consent written with it).
